@@ -1,0 +1,1 @@
+package dev.switchyard; public final class Switchyard { public static void main(String[] a){} }
