@@ -1,0 +1,152 @@
+package dev.switchyard.route;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Maps a request's host and target to the first matching {@link Route}'s target. Immutable, so
+ * safe to share across event loops through the runtime snapshot.
+ *
+ * <p>Matching, in route order:
+ * <ul>
+ *   <li>Host: case-insensitive (RFC 9110 §4.2.3), port ignored. The host comes from the request
+ *       target when it is in absolute-form, otherwise from the Host header (RFC 9112 §3.2.2: a
+ *       server must ignore the Host header in favour of the absolute-form authority). A route
+ *       without a host matches any request, including one that names no host.</li>
+ *   <li>Path: the route's prefix must be a plain string prefix of the target's path, without
+ *       query or fragment. Like an nginx prefix {@code location}, {@code /api} matches
+ *       {@code /api/x} and also {@code /apiary}; write {@code /api/} to exclude the latter. The
+ *       path is compared as sent: case-sensitive, not percent-decoded or dot-normalized.</li>
+ * </ul>
+ *
+ * <p>{@link #route} does not allocate: hosts and paths are compared in place with
+ * {@link String#regionMatches}, against route hosts lower-cased once in the constructor.
+ *
+ * @param <P> the target type
+ */
+public final class Router<P> {
+
+    /** What an absolute-form target with an empty path is matched as (RFC 9110 §4.2.3). */
+    private static final String ROOT = "/";
+
+    private final List<Route<P>> routes;
+    /** Per route: its host lower-cased and bracketed if IPv6, or null for "any host". */
+    private final String[] hosts;
+
+    public Router(List<Route<P>> routes) {
+        this.routes = List.copyOf(routes);
+        this.hosts = new String[this.routes.size()];
+        for (int i = 0; i < hosts.length; i++) {
+            hosts[i] = normalizeHost(this.routes.get(i).host());
+        }
+    }
+
+    /**
+     * The first route whose host matches (case-insensitive, port ignored, null route host = any)
+     * and whose path-prefix is a string prefix of the request path; else null.
+     *
+     * @param hostHeader the Host header value, e.g. {@code Shop.Example:8080} or {@code [::1]:8080};
+     *     null when the request has none
+     * @param requestTarget the request-target as sent: origin-form ({@code /a?x}), absolute-form
+     *     ({@code http://host:port/a?x}) or another form such as {@code *}; never null
+     * @return the matching route's target, or null when no route matches
+     */
+    public P route(String hostHeader, String requestTarget) {
+        String hostSource = hostHeader;
+        int hostStart = 0;
+        int hostEnd = hostHeader == null ? 0 : hostHeader.length();
+        String pathSource = requestTarget;
+        int pathStart = 0;
+
+        int schemeEnd = absoluteFormSchemeEnd(requestTarget);
+        if (schemeEnd >= 0) {
+            // RFC 9112 §3.2.2: the authority in an absolute-form target overrides Host.
+            int authorityStart = schemeEnd + 3;
+            int authorityEnd = indexOfAny(requestTarget, authorityStart, "/?#");
+            hostSource = requestTarget;
+            // RFC 9110 §4.2.4: userinfo is deprecated and the frontend should reject it; skip it
+            // anyway so that "http://good.example@evil.example/" cannot route as good.example.
+            int at = requestTarget.lastIndexOf('@', authorityEnd - 1);
+            hostStart = at >= authorityStart ? at + 1 : authorityStart;
+            hostEnd = authorityEnd;
+            pathStart = authorityEnd;
+        }
+        if (hostSource != null) {
+            hostEnd = hostEndWithoutPort(hostSource, hostStart, hostEnd);
+        }
+        // Asterisk-form (*) and authority-form (CONNECT) have no path: they are matched whole,
+        // so only a route whose prefix fits them (typically "") takes them.
+        int pathEnd = indexOfAny(requestTarget, pathStart, "?#");
+        if (pathStart == pathEnd && schemeEnd >= 0) {
+            pathSource = ROOT;
+            pathStart = 0;
+            pathEnd = 1;
+        }
+
+        for (int i = 0; i < hosts.length; i++) {
+            String host = hosts[i];
+            if (host != null && !regionEquals(hostSource, hostStart, hostEnd, host)) {
+                continue;
+            }
+            String prefix = routes.get(i).pathPrefix();
+            if (prefix.length() <= pathEnd - pathStart
+                    && pathSource.regionMatches(pathStart, prefix, 0, prefix.length())) {
+                return routes.get(i).target();
+            }
+        }
+        return null;
+    }
+
+    /** Where "://" starts if the target is absolute-form, else -1. */
+    private static int absoluteFormSchemeEnd(String target) {
+        if (target.isEmpty() || target.charAt(0) == '/') {
+            return -1; // origin-form, by far the common case: no scan
+        }
+        int i = target.indexOf("://");
+        return i > 0 ? i : -1;
+    }
+
+    /** Cuts ":port" off the host in s[start, end); a bracketed IPv6 literal keeps its colons. */
+    private static int hostEndWithoutPort(String s, int start, int end) {
+        if (start < end && s.charAt(start) == '[') {
+            int close = s.indexOf(']', start);
+            return close >= 0 && close < end ? close + 1 : end;
+        }
+        int colon = s.indexOf(':', start);
+        return colon >= 0 && colon < end ? colon : end;
+    }
+
+    /** Case-insensitive equality of s[start, end) with an already lower-cased host. */
+    private static boolean regionEquals(String s, int start, int end, String host) {
+        return s != null
+                && end - start == host.length()
+                && s.regionMatches(true, start, host, 0, host.length());
+    }
+
+    /** Index of the first character of chars in s at or after from, or s.length(). */
+    private static int indexOfAny(String s, int from, String chars) {
+        for (int i = from; i < s.length(); i++) {
+            if (chars.indexOf(s.charAt(i)) >= 0) {
+                return i;
+            }
+        }
+        return s.length();
+    }
+
+    /**
+     * Lower-cases a route host once, and brackets a bare IPv6 literal ({@code ::1}) so it compares
+     * equal to the bracketed form a Host header must use (RFC 3986 §3.2.2).
+     */
+    private static String normalizeHost(String host) {
+        if (host == null) {
+            return null;
+        }
+        String lower = host.toLowerCase(Locale.ROOT);
+        return lower.indexOf(':') >= 0 && lower.charAt(0) != '[' ? "[" + lower + "]" : lower;
+    }
+
+    @Override
+    public String toString() {
+        return "Router" + routes;
+    }
+}
