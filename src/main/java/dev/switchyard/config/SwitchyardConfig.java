@@ -1,0 +1,31 @@
+package dev.switchyard.config;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The whole validated configuration: what {@link ConfigLoader} returns. Immutable, so one
+ * instance can be read from every event loop and swapped whole on a reload.
+ *
+ * @param threads   event-loop threads; 0 means "one per core", which the caller decides
+ * @param listeners at least one, names and bound addresses unique
+ * @param routes    at least one, in file order (first match wins)
+ * @param pools     by name, in file order; every pool is named by a route and vice versa
+ * @param timeouts  deadlines
+ * @param limits    size limits
+ */
+public record SwitchyardConfig(int threads, List<ListenerConfig> listeners, List<RouteConfig> routes,
+                               Map<String, PoolConfig> pools, Timeouts timeouts, Limits limits) {
+
+    public SwitchyardConfig {
+        listeners = List.copyOf(listeners);
+        routes = List.copyOf(routes);
+        // Map.copyOf would lose the file order that logs and /status show pools in.
+        pools = Collections.unmodifiableMap(new LinkedHashMap<>(pools));
+        Objects.requireNonNull(timeouts, "timeouts");
+        Objects.requireNonNull(limits, "limits");
+    }
+}

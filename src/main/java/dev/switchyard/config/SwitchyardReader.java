@@ -1,0 +1,157 @@
+package dev.switchyard.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads the merged {@code switchyard} object into a {@link SwitchyardConfig}: the top-level
+ * settings and listeners here, pools and routes through {@link PoolReader} and
+ * {@link RouteReader}. Stateless; problems go to the {@link Node}'s {@link Problems}.
+ */
+final class SwitchyardReader {
+
+    private SwitchyardReader() {
+    }
+
+    /**
+     * The config, or null after at least one problem was recorded. Every section is read even
+     * after an earlier one failed, so that one run reports the errors of all of them.
+     */
+    static SwitchyardConfig read(Node switchyard) {
+        switchyard.rejectUnknownKeys(Schema.SWITCHYARD);
+        // Always present: reference.conf supplies it, so only a user's own value can be wrong.
+        Integer threads = switchyard.integer("threads");
+        if (threads != null && threads < 0) {
+            switchyard.reject("threads", "must be >= 0 (0 = one per core), got " + threads);
+            threads = null;
+        }
+        List<ListenerConfig> listeners = listeners(switchyard);
+        refuseAdmin(switchyard);
+
+        // Pools before routes: a route is checked against the pool names, and a pool against the
+        // routes that name it.
+        Node poolsNode = switchyard.object("pools");
+        List<Node> poolNodes = poolsNode == null ? List.of() : poolsNode.objectValues();
+        Map<String, PoolConfig> pools = new LinkedHashMap<>();
+        for (Node pool : poolNodes) {
+            PoolConfig config = PoolReader.read(pool);
+            if (config != null) {
+                pools.put(pool.name(), config);
+            }
+        }
+        // A pool that failed to read is missing from the map, but its name still counts as declared:
+        // its own error is reported, a route naming it must not add a second, misleading one.
+        boolean poolsValid = poolsNode != null && pools.size() == poolsNode.keys().size();
+        List<RouteConfig> routes = RouteReader.read(switchyard, poolsNode == null ? null : poolsNode.keys(), poolNodes);
+
+        Timeouts timeouts = timeouts(switchyard.object("timeouts"));
+        Limits limits = limits(switchyard.object("limits"));
+        if (threads == null || listeners == null || !poolsValid || routes == null || timeouts == null
+                || limits == null) {
+            return null;
+        }
+        return new SwitchyardConfig(threads, listeners, routes, pools, timeouts, limits);
+    }
+
+    /** The listeners, or null if any is invalid; names and bound addresses must be unique. */
+    private static List<ListenerConfig> listeners(Node switchyard) {
+        List<Node> nodes = switchyard.objectList("listeners", "no listeners: add at least one");
+        if (nodes == null || nodes.isEmpty()) {
+            return null;
+        }
+        List<ListenerConfig> listeners = new ArrayList<>();
+        Map<String, Node> byName = new HashMap<>();
+        Map<String, Node> byAddress = new HashMap<>();
+        boolean valid = true;
+        for (Node listener : nodes) {
+            listener.rejectUnknownKeys(Schema.LISTENER);
+            String name = listener.string("name");
+            if (name != null && name.isBlank()) {
+                listener.reject("name", "must not be empty");
+                name = null;
+            }
+            if (name != null && byName.putIfAbsent(name, listener) != null) {
+                // Names label logs and metrics; two listeners under one name would be indistinguishable.
+                listener.reject("name", "duplicate name \"" + name + "\", already at " + byName.get(name).path());
+                name = null;
+            }
+            // Port 0 lets the OS pick a free port, which is how tests start several proxies at once.
+            HostPort bind = listener.address("bind", true);
+            if (bind != null && bind.port() != 0) {
+                Node first = byAddress.putIfAbsent(bind.host().toLowerCase(Locale.ROOT) + " " + bind.port(), listener);
+                if (first != null) {
+                    // The second bind would fail at start with "address in use"; say so now, with the line.
+                    listener.reject("bind", "duplicate address " + bind + ", already bound by " + first.path());
+                    bind = null;
+                }
+            }
+            // A listener asked to speak TLS must not come up speaking plain HTTP: refuse it, after
+            // checking the block so its own mistakes are known before TLS support lands.
+            Node tls = listener.object("tls");
+            if (tls != null) {
+                tls.rejectUnknownKeys(Schema.TLS);
+                tls.string("cert");
+                tls.string("key");
+                tls.rejectSelf(Schema.TLS_NOT_SUPPORTED);
+            }
+            if (name == null || bind == null || tls != null) {
+                valid = false;
+            } else {
+                listeners.add(new ListenerConfig(name, bind));
+            }
+        }
+        return valid ? listeners : null;
+    }
+
+    /**
+     * Validates an admin block so its own errors show now, then refuses it: an operator who
+     * configured /status would otherwise find nothing listening and no reason why.
+     */
+    private static void refuseAdmin(Node switchyard) {
+        Node admin = switchyard.object("admin");
+        if (admin != null) {
+            admin.rejectUnknownKeys(Schema.ADMIN);
+            admin.address("bind", true);
+            admin.rejectSelf(Schema.ADMIN_NOT_SUPPORTED);
+        }
+    }
+
+    /** Each key falls back to reference.conf on its own, so a partial timeouts block is normal. */
+    private static Timeouts timeouts(Node timeouts) {
+        if (timeouts == null) {
+            return null;
+        }
+        timeouts.rejectUnknownKeys(Schema.TIMEOUTS);
+        Duration connect = timeouts.positiveDuration("connect");
+        Duration clientHeader = timeouts.positiveDuration("client-header");
+        Duration clientIdle = timeouts.positiveDuration("client-idle");
+        Duration upstreamResponse = timeouts.positiveDuration("upstream-response");
+        if (connect == null || clientHeader == null || clientIdle == null || upstreamResponse == null) {
+            return null;
+        }
+        return new Timeouts(connect, clientHeader, clientIdle, upstreamResponse);
+    }
+
+    /** The header limit, checked against the range where it both admits requests and protects. */
+    private static Limits limits(Node limits) {
+        if (limits == null) {
+            return null;
+        }
+        limits.rejectUnknownKeys(Schema.LIMITS);
+        Long maxHeaderSize = limits.bytes("max-header-size");
+        if (maxHeaderSize == null) {
+            return null;
+        }
+        if (maxHeaderSize < Schema.MIN_HEADER_SIZE || maxHeaderSize > Schema.MAX_HEADER_SIZE) {
+            limits.reject("max-header-size", "must be between 1k and 1m (" + Schema.MIN_HEADER_SIZE + " to "
+                    + Schema.MAX_HEADER_SIZE + " bytes), got " + maxHeaderSize + " bytes");
+            return null;
+        }
+        return new Limits(maxHeaderSize.intValue());
+    }
+}

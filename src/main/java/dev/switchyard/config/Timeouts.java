@@ -1,0 +1,22 @@
+package dev.switchyard.config;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Every deadline the proxy enforces; all positive. Immutable.
+ *
+ * @param connect          TCP connect to a backend
+ * @param clientHeader     a client must send its whole request head within this
+ * @param clientIdle       an idle keep-alive client connection is closed after this
+ * @param upstreamResponse a backend must start its response within this, else 504
+ */
+public record Timeouts(Duration connect, Duration clientHeader, Duration clientIdle, Duration upstreamResponse) {
+
+    public Timeouts {
+        Objects.requireNonNull(connect, "connect");
+        Objects.requireNonNull(clientHeader, "clientHeader");
+        Objects.requireNonNull(clientIdle, "clientIdle");
+        Objects.requireNonNull(upstreamResponse, "upstreamResponse");
+    }
+}

@@ -1,0 +1,609 @@
+package dev.switchyard.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Every refusal is checked through a real file so that the message names the file and the line
+ * the user must edit. Lines are found by searching the HOCON for the offending text, so editing a
+ * test's config cannot silently shift what is asserted.
+ *
+ * <p>Longer than 500 lines on purpose: one test per refusal the contract lists, kept in one class
+ * so that it reads as that list, section by section.
+ */
+class ConfigLoaderTest {
+
+    /** Smallest valid config; tests append to it or replace parts of it. */
+    private static final String MINIMAL = """
+            switchyard {
+              listeners = [ { name = public, bind = "127.0.0.1:0" } ]
+              routes = [ { pool = web } ]
+              pools {
+                web { servers = [ { address = "127.0.0.1:9001" } ] }
+              }
+            }
+            """;
+
+    @TempDir
+    Path dir;
+
+    // ---- valid input ----
+
+    @Test
+    void appliesReferenceAndPerElementDefaults() throws Exception {
+        SwitchyardConfig config = load(MINIMAL);
+
+        assertThat(config.threads()).as("0 stays 0: the caller maps it to the core count").isZero();
+        assertThat(config.timeouts()).as("reference.conf timeouts").isEqualTo(new Timeouts(
+                Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(30)));
+        assertThat(config.limits().maxHeaderSize()).as("16k in HOCON is 16 KiB").isEqualTo(16 * 1024);
+        assertThat(config.routes()).as("route without host matches any host, prefix defaults to /")
+                .containsExactly(new RouteConfig(null, "/", "web"));
+        assertThat(config.pools().get("web")).as("pool and server defaults").isEqualTo(new PoolConfig("web",
+                "round-robin", List.of(new ServerConfig(new HostPort("127.0.0.1", 9001), 1, false)), 1));
+    }
+
+    @Test
+    void readsEveryKeyAsWritten() throws Exception {
+        SwitchyardConfig config = load("""
+                switchyard {
+                  threads = 4
+                  listeners = [ { name = a, bind = "0.0.0.0:8080" }, { name = b, bind = "[::1]:8081" } ]
+                  routes = [ { host = "API.example", path-prefix = "/v1/", pool = api }, { pool = web } ]
+                  pools {
+                    web { servers = [ { address = "10.0.0.1:80", weight = 3 }, { address = "10.0.0.2:80", backup = true } ] }
+                    api { strategy = round-robin, retries = 0, servers = [ { address = "10.0.1.1:80" } ] }
+                  }
+                  timeouts { connect = 500ms, client-header = 5s, client-idle = 2m, upstream-response = 1m }
+                  limits { max-header-size = 32k }
+                }
+                """);
+
+        assertThat(config.threads()).as("threads as given").isEqualTo(4);
+        assertThat(config.listeners()).as("listeners in file order, IPv6 bind unbracketed")
+                .containsExactly(new ListenerConfig("a", new HostPort("0.0.0.0", 8080)),
+                        new ListenerConfig("b", new HostPort("::1", 8081)));
+        assertThat(config.routes()).as("routes in file order, host kept as written")
+                .containsExactly(new RouteConfig("API.example", "/v1/", "api"), new RouteConfig(null, "/", "web"));
+        assertThat(config.pools().get("web").servers()).as("weight and backup per server").containsExactly(
+                new ServerConfig(new HostPort("10.0.0.1", 80), 3, false),
+                new ServerConfig(new HostPort("10.0.0.2", 80), 1, true));
+        assertThat(config.pools().get("api").retries()).as("retries = 0 disables retries").isZero();
+        assertThat(config.timeouts().clientIdle()).as("2m is two minutes").isEqualTo(Duration.ofMinutes(2));
+        assertThat(config.limits().maxHeaderSize()).as("32k").isEqualTo(32 * 1024);
+    }
+
+    @Test
+    void keepsPoolsInFileOrderAndUnmodifiable() throws Exception {
+        SwitchyardConfig config = load("""
+                switchyard {
+                  routes = [ { path-prefix = "/z", pool = zeta }, { path-prefix = "/a", pool = alpha }, { pool = mid } ]
+                  pools {
+                    zeta { servers = [ { address = "127.0.0.1:9001" } ] }
+                    alpha { servers = [ { address = "127.0.0.1:9002" } ] }
+                    mid { servers = [ { address = "127.0.0.1:9003" } ] }
+                  }
+                }
+                """);
+
+        assertThat(config.pools().keySet()).as("file order, not hash order: logs and /status list pools so")
+                .containsExactly("zeta", "alpha", "mid");
+        assertThatThrownBy(() -> config.pools().remove("zeta")).as("a snapshot is shared by every event loop")
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> config.routes().clear()).as("lists are immutable too")
+                .isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void parseNamesTheOriginInErrors() {
+        String hocon = MINIMAL.replace("\"127.0.0.1:9001\"", "\"127.0.0.1:9001\", weight = 0");
+
+        assertThatThrownBy(() -> ConfigLoader.parse(hocon, "demo.conf"))
+                .as("text parsed from a string is named by originName, with the real line")
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessage("demo.conf:" + lineOf(hocon, "weight = 0")
+                        + ": switchyard.pools.web.servers[0].weight: must be >= 1, got 0");
+    }
+
+    @Test
+    void acceptsTheSampleDeploymentConfig() throws Exception {
+        SwitchyardConfig config = ConfigLoader.load(Path.of("conf/switchyard.conf"));
+
+        assertThat(config.pools().keySet()).as("the sample has the two pools it documents")
+                .containsExactly("web", "api");
+        assertThat(config.routes()).as("it routes by host").anyMatch(route -> route.host() != null);
+    }
+
+    // ---- environment and system properties ----
+
+    @Test
+    void resolvesOptionalEnvironmentSubstitutions() throws Exception {
+        Map.Entry<String, String> variable = plainEnvironmentVariable();
+        assumeTrue(variable != null, "needs one environment variable with a plain value");
+
+        SwitchyardConfig config = load(MINIMAL.replace("name = public", "name = ${?" + variable.getKey() + "}")
+                .replace("switchyard {", "switchyard {\n  threads = ${?SWITCHYARD_TEST_SURELY_UNSET}"));
+
+        assertThat(config.listeners().get(0).name()).as("${?VAR} takes the environment's value")
+                .isEqualTo(variable.getValue());
+        assertThat(config.threads()).as("an unset ${?VAR} leaves the default in place").isZero();
+    }
+
+    @Test
+    void placesErrorsInEnvironmentValuesAtTheSubstitution() throws IOException {
+        Map.Entry<String, String> variable = plainEnvironmentVariable();
+        assumeTrue(variable != null, "needs one environment variable with a plain value");
+        String hocon = MINIMAL.replace("bind = \"127.0.0.1:0\"", "bind = ${?" + variable.getKey() + "}");
+
+        assertThat(errorsOf(hocon)).as("the value has no line of its own; the ${?VAR} that brought it does")
+                .containsExactly(at(hocon, "bind", "switchyard.listeners[0].bind: invalid address \""
+                        + variable.getValue() + "\": missing port"));
+    }
+
+    @Test
+    void reportsRequiredSubstitutionThatNothingSets() throws IOException {
+        String hocon = MINIMAL.replace("switchyard {", "switchyard {\n  threads = ${SWITCHYARD_TEST_SURELY_UNSET}");
+
+        assertThat(errorsOf(hocon)).as("an unresolvable ${VAR} is an error at its line")
+                .singleElement().asString()
+                .startsWith(file() + ":" + lineOf(hocon, "threads") + ": substitution: ")
+                .contains("${SWITCHYARD_TEST_SURELY_UNSET}");
+    }
+
+    @Test
+    void ignoresSystemProperties() throws Exception {
+        System.setProperty("switchyard.threads", "7");
+        try {
+            assertThat(load(MINIMAL).threads()).as("-Dswitchyard.threads must not override the file").isZero();
+        } finally {
+            System.clearProperty("switchyard.threads");
+        }
+    }
+
+    // ---- unknown keys ----
+
+    @Test
+    void refusesUnknownKeyInPoolSuggestingTheClosest() throws IOException {
+        String hocon = MINIMAL.replace("web { servers", "web {\n helth-check { path = \"/\" }\n servers");
+
+        assertThat(errorsOf(hocon)).as("a typo is refused with the key it was meant to be").containsExactly(
+                at(hocon, "helth-check", "switchyard.pools.web.helth-check: unknown key; did you mean health-check?"));
+    }
+
+    @Test
+    void refusesUnknownKeyInsideListElement() throws IOException {
+        String hocon = MINIMAL.replace("{ address = \"127.0.0.1:9001\" }",
+                "{ address = \"127.0.0.1:9001\" }\n { adress = \"127.0.0.1:9002\" }");
+
+        assertThat(errorsOf(hocon)).as("list elements are checked too, and the required key is missed")
+                .containsExactly(
+                        at(hocon, "adress", "switchyard.pools.web.servers[1].adress: unknown key; did you mean address?"),
+                        at(hocon, "adress", "switchyard.pools.web.servers[1].address: missing required key"));
+    }
+
+    @Test
+    void refusesUnknownTopLevelKeyBesideSwitchyard() throws IOException {
+        String hocon = MINIMAL + "metrics { port = 9100 }\n";
+
+        assertThat(errorsOf(hocon)).as("only switchyard may sit at the top, no suggestion when nothing is close")
+                .containsExactly(at(hocon, "metrics", "metrics: unknown key; known keys here: switchyard"));
+    }
+
+    @Test
+    void refusesUnknownKeyDeepInTimeouts() throws IOException {
+        String hocon = MINIMAL.replace("pools {", "timeouts { conect = 1s }\n  pools {");
+
+        assertThat(errorsOf(hocon)).as("objects merged with reference.conf are checked too").containsExactly(
+                at(hocon, "conect", "switchyard.timeouts.conect: unknown key; did you mean connect?"));
+    }
+
+    // ---- types, durations, sizes ----
+
+    @Test
+    void refusesRetriesThatAreNotANumber() throws IOException {
+        String hocon = MINIMAL.replace("web { servers", "web {\n retries = \"many\"\n servers");
+
+        assertThat(errorsOf(hocon)).as("wrong type names what was expected and what was written").containsExactly(
+                at(hocon, "many", "switchyard.pools.web.retries: expected a whole number, got string \"many\""));
+    }
+
+    @Test
+    void refusesServersThatAreNotAList() throws IOException {
+        String hocon = MINIMAL.replace("servers = [ { address = \"127.0.0.1:9001\" } ]", "\n servers = 3");
+
+        assertThat(errorsOf(hocon)).as("a scalar where a list belongs").containsExactly(
+                at(hocon, "servers = 3", "switchyard.pools.web.servers: expected a list [ { ... } ], got number 3"));
+    }
+
+    @Test
+    void refusesUnparsableDuration() throws IOException {
+        String hocon = MINIMAL.replace("pools {", "timeouts {\n connect = 2 parsecs\n }\n  pools {");
+
+        assertThat(errorsOf(hocon)).as("a duration with an unknown unit").containsExactly(at(hocon, "parsecs",
+                "switchyard.timeouts.connect: expected a duration such as 500ms, 2s or 1m, got string \"2 parsecs\""));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0s, 0s", "-5s, -5s", "0, 0"})
+    void refusesNonPositiveDuration(String written, String shown) throws IOException {
+        String hocon = MINIMAL.replace("pools {", "timeouts {\n upstream-response = " + written + "\n }\n  pools {");
+
+        assertThat(errorsOf(hocon)).as("a deadline of zero or less would fail every request").containsExactly(
+                at(hocon, "upstream-response", "switchyard.timeouts.upstream-response: must be positive, got " + shown));
+    }
+
+    @Test
+    void refusesUnparsableSize() throws IOException {
+        String hocon = MINIMAL.replace("pools {", "limits { max-header-size = huge }\n  pools {");
+
+        assertThat(errorsOf(hocon)).as("a size must be a number of bytes with an optional unit").containsExactly(
+                at(hocon, "huge", "switchyard.limits.max-header-size: expected a size such as 16k or 1m, got string \"huge\""));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"512, 512", "2m, 2097152", "1023, 1023"})
+    void refusesHeaderSizeOutsideOneKiloToOneMega(String written, long bytes) throws IOException {
+        String hocon = MINIMAL.replace("pools {", "limits { max-header-size = " + written + " }\n  pools {");
+
+        assertThat(errorsOf(hocon)).as("below 1k no request fits; above 1m the limit protects nothing")
+                .containsExactly(at(hocon, "max-header-size", "switchyard.limits.max-header-size: must be between 1k"
+                        + " and 1m (1024 to 1048576 bytes), got " + bytes + " bytes"));
+    }
+
+    // ---- addresses ----
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "127.0.0.1        | missing port",
+        "127.0.0.1:http   | port \"http\" is not a number",
+        "127.0.0.1:70000  | port 70000 out of range 1-65535",
+        "127.0.0.1:0      | port 0 out of range 1-65535",
+    })
+    void refusesBadServerAddress(String address, String reason) throws IOException {
+        String hocon = MINIMAL.replace("{ address = \"127.0.0.1:9001\" }", "\n { address = \"" + address + "\" }");
+
+        assertThat(errorsOf(hocon)).as("servers must name a real port").containsExactly(at(hocon, "address = \"" + address,
+                "switchyard.pools.web.servers[0].address: invalid address \"" + address + "\": " + reason));
+    }
+
+    @Test
+    void refusesListenerBindWithoutPortButAllowsPortZero() throws Exception {
+        assertThat(load(MINIMAL).listeners().get(0).bind().port()).as("port 0 = ephemeral, for tests").isZero();
+
+        String hocon = MINIMAL.replace("127.0.0.1:0", "127.0.0.1");
+        assertThat(errorsOf(hocon)).as("a bind needs a port").containsExactly(at(hocon, "bind",
+                "switchyard.listeners[0].bind: invalid address \"127.0.0.1\": missing port"));
+    }
+
+    // ---- routes and pools ----
+
+    @Test
+    void refusesRouteNamingMissingPool() throws IOException {
+        String hocon = MINIMAL.replace("routes = [ { pool = web } ]", "routes = [\n { pool = web }\n { host = a, pool = wbe }\n ]");
+
+        assertThat(errorsOf(hocon)).as("the route names its typo, the closest pool and all pools").containsExactly(
+                at(hocon, "wbe", "switchyard.routes[1].pool: no pool named \"wbe\"; did you mean web? (pools: web)"));
+    }
+
+    @Test
+    void refusesPoolThatNoRouteNames() throws IOException {
+        String hocon = MINIMAL.replace("  }\n}", "    spare { servers = [ { address = \"127.0.0.1:9009\" } ] }\n  }\n}");
+
+        assertThat(errorsOf(hocon)).as("an unused pool is a forgotten route or a leftover").containsExactly(
+                at(hocon, "spare", "switchyard.pools.spare: no route names this pool; add a route to it or remove it"));
+    }
+
+    @Test
+    void refusesPathPrefixWithoutLeadingSlash() throws IOException {
+        String hocon = MINIMAL.replace("{ pool = web }", "{ path-prefix = api, pool = web }");
+
+        assertThat(errorsOf(hocon)).as("request paths start with /, so this prefix matches nothing").containsExactly(
+                at(hocon, "path-prefix", "switchyard.routes[0].path-prefix: must start with \"/\", got \"api\""));
+    }
+
+    @Test
+    void refusesConfigWithoutRoutesAtTheSwitchyardLine() throws IOException {
+        String hocon = """
+                # shop
+                switchyard {
+                  pools { web { servers = [ { address = "127.0.0.1:9001" } ] } }
+                }
+                """;
+
+        assertThat(errorsOf(hocon)).as("routes = [] comes from reference.conf, so blame the user's switchyard block")
+                .containsExactly(at(hocon, "switchyard", "switchyard.routes: no routes: every request would get 404;"
+                        + " add at least one route"));
+    }
+
+    @Test
+    void refusesRouteThatAnEarlierRouteShadows() throws IOException {
+        String hocon = MINIMAL.replace("routes = [ { pool = web } ]",
+                "routes = [\n { pool = web }\n { host = api.example, path-prefix = \"/v1\", pool = web }\n ]");
+
+        assertThat(errorsOf(hocon)).as("first match wins, so the second route can never match").containsExactly(
+                at(hocon, "api.example", "switchyard.routes[1]: unreachable: switchyard.routes[0] matches every request"
+                        + " this route would, and the first match wins"));
+    }
+
+    @Test
+    void refusesRouteHostWithPort() throws IOException {
+        String hocon = MINIMAL.replace("{ pool = web }", "{ host = \"shop.example:8080\", pool = web }");
+
+        assertThat(errorsOf(hocon)).as("routes ignore the request's port, so this could never match").containsExactly(
+                at(hocon, "host", "switchyard.routes[0].host: must not include a port (routes ignore it),"
+                        + " got \"shop.example:8080\""));
+    }
+
+    @Test
+    void refusesPoolWithoutServers() throws IOException {
+        String hocon = MINIMAL.replace("servers = [ { address = \"127.0.0.1:9001\" } ]", "\n servers = []");
+
+        assertThat(errorsOf(hocon)).as("every request routed here would get 503").containsExactly(
+                at(hocon, "servers = []", "switchyard.pools.web.servers: no servers: a pool needs at least one"));
+    }
+
+    @Test
+    void refusesWeightBelowOne() throws IOException {
+        String hocon = MINIMAL.replace("{ address = \"127.0.0.1:9001\" }",
+                "\n { address = \"127.0.0.1:9001\" }\n { address = \"127.0.0.1:9002\", weight = 0 }");
+
+        assertThat(errorsOf(hocon)).as("the error format of the contract, to the character").containsExactly(
+                at(hocon, "weight = 0", "switchyard.pools.web.servers[1].weight: must be >= 1, got 0"));
+    }
+
+    @Test
+    void refusesWeightAboveTheCap() throws IOException {
+        String hocon = MINIMAL.replace("\"127.0.0.1:9001\"", "\"127.0.0.1:9001\", weight = 5000");
+
+        assertThat(errorsOf(hocon)).as("a schedule as long as the weights' sum must stay small").containsExactly(
+                at(hocon, "weight", "switchyard.pools.web.servers[0].weight: must be <= 1000, got 5000"));
+    }
+
+    @Test
+    void refusesNegativeRetries() throws IOException {
+        String hocon = MINIMAL.replace("web { servers", "web {\n retries = -1\n servers");
+
+        assertThat(errorsOf(hocon)).as("a count of extra attempts").containsExactly(
+                at(hocon, "retries", "switchyard.pools.web.retries: must be >= 0, got -1"));
+    }
+
+    @Test
+    void refusesTwoServersWithOneAddressInOnePool() throws IOException {
+        String hocon = MINIMAL.replace("{ address = \"127.0.0.1:9001\" }",
+                "\n { address = \"LOCALHOST:9001\" }\n { address = \"localhost:9001\", weight = 2 }");
+
+        assertThat(errorsOf(hocon)).as("host names compare case-insensitively").containsExactly(at(hocon,
+                "weight = 2", "switchyard.pools.web.servers[1].address: duplicate address localhost:9001,"
+                        + " already at switchyard.pools.web.servers[0]"));
+    }
+
+    @Test
+    void refusesUnknownStrategyListingTheValidOnes() throws IOException {
+        String hocon = MINIMAL.replace("web { servers", "web {\n strategy = random\n servers");
+
+        assertThat(errorsOf(hocon)).as("the reason lists every strategy").containsExactly(at(hocon, "random",
+                "switchyard.pools.web.strategy: unknown strategy \"random\" (valid: round-robin, least-connections)"));
+    }
+
+    // ---- listeners and threads ----
+
+    @Test
+    void refusesTwoListenersOnOneAddress() throws IOException {
+        String hocon = MINIMAL.replace("{ name = public, bind = \"127.0.0.1:0\" }",
+                "\n { name = a, bind = \"0.0.0.0:8080\" }\n { name = b, bind = \"0.0.0.0:8080\" }");
+
+        assertThat(errorsOf(hocon)).as("the second bind would fail at start with 'address in use'").containsExactly(
+                at(hocon, "name = b", "switchyard.listeners[1].bind: duplicate address 0.0.0.0:8080,"
+                        + " already bound by switchyard.listeners[0]"));
+    }
+
+    @Test
+    void allowsTwoEphemeralListenersOnOneHost() throws Exception {
+        String hocon = MINIMAL.replace("{ name = public, bind = \"127.0.0.1:0\" }",
+                "{ name = a, bind = \"127.0.0.1:0\" }, { name = b, bind = \"127.0.0.1:0\" }");
+
+        assertThat(load(hocon).listeners()).as("port 0 binds two different ports").hasSize(2);
+    }
+
+    @Test
+    void refusesTwoListenersWithOneName() throws IOException {
+        String hocon = MINIMAL.replace("{ name = public, bind = \"127.0.0.1:0\" }",
+                "\n { name = public, bind = \"127.0.0.1:8080\" }\n { name = public, bind = \"127.0.0.1:8081\" }");
+
+        assertThat(errorsOf(hocon)).as("names label logs and metrics").containsExactly(at(hocon, "8081",
+                "switchyard.listeners[1].name: duplicate name \"public\", already at switchyard.listeners[0]"));
+    }
+
+    @Test
+    void refusesEmptyListenerList() throws IOException {
+        String hocon = MINIMAL.replace("listeners = [ { name = public, bind = \"127.0.0.1:0\" } ]", "listeners = []");
+
+        assertThat(errorsOf(hocon)).as("a proxy nobody can connect to").containsExactly(
+                at(hocon, "listeners", "switchyard.listeners: no listeners: add at least one"));
+    }
+
+    @Test
+    void refusesNegativeThreads() throws IOException {
+        String hocon = MINIMAL.replace("switchyard {", "switchyard {\n  threads = -2");
+
+        assertThat(errorsOf(hocon)).as("0 means one per core; below that means nothing").containsExactly(
+                at(hocon, "threads", "switchyard.threads: must be >= 0 (0 = one per core), got -2"));
+    }
+
+    // ---- keys that later work brings to life ----
+
+    @Test
+    void refusesLeastConnectionsAsNotSupportedYet() throws IOException {
+        String hocon = MINIMAL.replace("web { servers", "web {\n strategy = least-connections\n servers");
+
+        assertThat(errorsOf(hocon)).as("a contract value, refused until it is implemented").containsExactly(
+                at(hocon, "least-connections", "switchyard.pools.web.strategy: not supported yet:"
+                        + " least-connections arrives with the balancing issue"));
+    }
+
+    @Test
+    void refusesAdminAfterValidatingItsBind() throws IOException {
+        String hocon = MINIMAL.replace("pools {", "admin {\n bind = \"127.0.0.1\"\n }\n  pools {");
+
+        assertThat(errorsOf(hocon)).as("the bind's own error first, then the refusal of the block").containsExactly(
+                at(hocon, "admin", "switchyard.admin: not supported yet: the admin endpoint (/status, /metrics)"
+                        + " arrives with health checking and observability"),
+                at(hocon, "bind = \"127.0.0.1\"", "switchyard.admin.bind: invalid address \"127.0.0.1\": missing port"));
+    }
+
+    @Test
+    void refusesHealthCheckAfterTypeCheckingIt() throws IOException {
+        String hocon = MINIMAL.replace("web { servers", """
+                web {
+                    health-check {
+                      path = health
+                      interval = soon
+                      timeout = 1s
+                      healthy-threshold = two
+                      unhealthy-threshold = 3
+                    }
+                    servers""");
+
+        assertThat(errorsOf(hocon)).as("every key type-checked, then the block refused").containsExactly(
+                at(hocon, "health-check", "switchyard.pools.web.health-check: not supported yet:"
+                        + " active health checks arrive with the balancing issue"),
+                at(hocon, "path = health", "switchyard.pools.web.health-check.path: must start with \"/\", got \"health\""),
+                at(hocon, "soon", "switchyard.pools.web.health-check.interval: expected a duration such as 500ms,"
+                        + " 2s or 1m, got string \"soon\""),
+                at(hocon, "two", "switchyard.pools.web.health-check.healthy-threshold: expected a whole number,"
+                        + " got string \"two\""));
+    }
+
+    @Test
+    void refusesListenerTls() throws IOException {
+        String hocon = MINIMAL.replace("{ name = public, bind = \"127.0.0.1:0\" }",
+                "{ name = public, bind = \"127.0.0.1:0\"\n tls { cert = \"c.pem\" } }");
+
+        assertThat(errorsOf(hocon)).as("tls is checked, then refused").containsExactly(
+                at(hocon, "tls", "switchyard.listeners[0].tls.key: missing required key"),
+                at(hocon, "tls", "switchyard.listeners[0].tls: not supported yet: TLS on a listener;"
+                        + " terminate TLS in front of Switchyard for now"));
+    }
+
+    // ---- the file itself ----
+
+    @Test
+    void reportsSyntaxErrorAtItsLine() throws IOException {
+        String hocon = MINIMAL.replace("\"127.0.0.1:9001\"", "127.0.0.1:9001");
+
+        assertThat(errorsOf(hocon)).as("an unquoted host:port is the classic HOCON slip").singleElement().asString()
+                .startsWith(at(hocon, "127.0.0.1:9001", "syntax error: "))
+                .contains("double quotes");
+    }
+
+    @Test
+    void reportsMissingFile() {
+        Path missing = dir.resolve("nope.conf");
+
+        assertThatThrownBy(() -> ConfigLoader.load(missing)).as("a missing file is an error, never an empty config")
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessage(missing + ": file not found");
+    }
+
+    @Test
+    void collectsEveryErrorInFileOrder() throws IOException {
+        String hocon = """
+                switchyard {
+                  threads = -1
+                  listeners = [ { name = public, bind = "127.0.0.1:0", colour = blue } ]
+                  routes = [ { pool = web } ]
+                  pools {
+                    web { servers = [ { address = "127.0.0.1:9001", weight = 0 } ], retries = -1 }
+                  }
+                }
+                """;
+
+        InvalidConfigException refused = refusal(hocon);
+        assertThat(refused.errors()).as("every problem at once, top to bottom").containsExactly(
+                at(hocon, "threads", "switchyard.threads: must be >= 0 (0 = one per core), got -1"),
+                at(hocon, "colour", "switchyard.listeners[0].colour: unknown key; known keys here: name, bind, tls"),
+                at(hocon, "weight", "switchyard.pools.web.servers[0].weight: must be >= 1, got 0"),
+                at(hocon, "retries", "switchyard.pools.web.retries: must be >= 0, got -1"));
+        assertThat(refused.getMessage()).as("the message is the errors, one per line")
+                .isEqualTo(String.join("\n", refused.errors()));
+    }
+
+    @Test
+    void placesErrorsOfIncludedFilesInThoseFiles() throws IOException {
+        Path pools = Files.writeString(dir.resolve("pools.conf"),
+                "switchyard.pools.web {\n  servers = [ { address = \"127.0.0.1:9001\", wieght = 2 } ]\n}\n");
+        String hocon = """
+                include "pools.conf"
+                switchyard.routes = [ { pool = web } ]
+                """;
+
+        assertThat(errorsOf(hocon)).as("an include is resolved next to the including file, and blamed itself")
+                .containsExactly(pools + ":2: switchyard.pools.web.servers[0].wieght: unknown key; did you mean weight?");
+    }
+
+    @Test
+    void refusesExplicitNullInsteadOfTakingTheDefault() throws IOException {
+        String hocon = MINIMAL.replace("{ pool = web }", "{ host = null, pool = web }");
+
+        assertThat(errorsOf(hocon)).as("null is not 'absent': the reader says what it found").containsExactly(
+                at(hocon, "host = null", "switchyard.routes[0].host: expected a string, got null"));
+    }
+
+    // ---- helpers ----
+
+    /** An environment variable whose value is safe to splice into HOCON, or null. */
+    private static Map.Entry<String, String> plainEnvironmentVariable() {
+        return System.getenv().entrySet().stream()
+                .filter(e -> e.getKey().matches("[A-Z_][A-Z0-9_]*") && e.getValue().matches("[A-Za-z0-9._-]+"))
+                .findFirst().orElse(null);
+    }
+
+    private Path file() {
+        return dir.resolve("shop.conf");
+    }
+
+    private SwitchyardConfig load(String hocon) throws IOException, InvalidConfigException {
+        return ConfigLoader.load(Files.writeString(file(), hocon));
+    }
+
+    private InvalidConfigException refusal(String hocon) throws IOException {
+        try {
+            load(hocon);
+        } catch (InvalidConfigException expected) {
+            return expected;
+        }
+        return fail("expected the config to be refused:%n%s", hocon);
+    }
+
+    private List<String> errorsOf(String hocon) throws IOException {
+        return refusal(hocon).errors();
+    }
+
+    /** The expected error line: the temp file, the line holding marker, then the rest. */
+    private String at(String hocon, String marker, String rest) {
+        return file() + ":" + lineOf(hocon, marker) + ": " + rest;
+    }
+
+    private static int lineOf(String hocon, String marker) {
+        String[] lines = hocon.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].contains(marker)) {
+                return i + 1;
+            }
+        }
+        throw new IllegalArgumentException("no line contains " + marker);
+    }
+}
