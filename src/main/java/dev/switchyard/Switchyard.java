@@ -1,1 +1,161 @@
-package dev.switchyard; public final class Switchyard { public static void main(String[] a){} }
+package dev.switchyard;
+
+import dev.switchyard.config.ConfigLoader;
+import dev.switchyard.config.InvalidConfigException;
+import dev.switchyard.config.SwitchyardConfig;
+import dev.switchyard.demo.ShopBackends;
+import dev.switchyard.frontend.Codecs;
+import dev.switchyard.frontend.Listeners;
+import dev.switchyard.frontend.RuntimeSnapshot;
+import dev.switchyard.upstream.Connector;
+import dev.switchyard.upstream.Transport;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The process: command line, start and shutdown. One event-loop group serves listeners and
+ * upstream connections alike; the configuration becomes one {@link RuntimeSnapshot}
+ * published through an atomic reference.
+ */
+public final class Switchyard implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Switchyard.class);
+
+    static final String USAGE = """
+            usage: switchyard --config FILE          start the proxy
+                   switchyard --config FILE --check  validate FILE; exit 0 if valid, 1 if not
+                   switchyard demo                   three demo shop servers behind the proxy on :8080
+            """;
+
+    private final EventLoopGroup group;
+    private final Listeners listeners;
+    private final AtomicReference<RuntimeSnapshot> snapshot;
+
+    private Switchyard(EventLoopGroup group, Listeners listeners, AtomicReference<RuntimeSnapshot> snapshot) {
+        this.group = group;
+        this.listeners = listeners;
+        this.snapshot = snapshot;
+    }
+
+    /** Starts serving {@code config}; returns once every listener is bound. */
+    public static Switchyard start(SwitchyardConfig config) throws InterruptedException {
+        Transport transport = Transport.detect();
+        // A proxy never blocks its loops, so one per core is enough (netty-notes §2).
+        int threads = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, transport.ioHandlerFactory());
+        try {
+            List<EventLoop> loops = new ArrayList<>();
+            for (EventExecutor executor : group) {
+                loops.add((EventLoop) executor);
+            }
+            Connector connector = new Connector(transport, config.timeouts().connect(),
+                    Codecs.decoderConfig(config.limits().maxHeaderSize()));
+            AtomicReference<RuntimeSnapshot> snapshot =
+                    new AtomicReference<>(RuntimeSnapshot.build(config, loops, connector));
+            Listeners listeners = Listeners.bind(config, group, transport, snapshot::get);
+            log.info("switchyard started: {} event loop(s), {} pool(s)", threads, config.pools().size());
+            return new Switchyard(group, listeners, snapshot);
+        } catch (InterruptedException | RuntimeException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw e;
+        }
+    }
+
+    public InetSocketAddress listenerAddress(String name) {
+        return listeners.address(name);
+    }
+
+    public RuntimeSnapshot snapshot() {
+        return snapshot.get();
+    }
+
+    /** Stops accepting, then lets the loops finish what they have within a short grace period. */
+    @Override
+    public void close() {
+        listeners.close();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** The command line, separated from {@link #main} so tests can run it without exiting. */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        CommandLine command;
+        try {
+            command = CommandLine.parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            err.print(USAGE);
+            return 2;
+        }
+        SwitchyardConfig config;
+        try {
+            config = command.demo() ? ConfigLoader.parse(demoConfigText(), "demo.conf") : ConfigLoader.load(command.config());
+        } catch (InvalidConfigException e) {
+            err.println("configuration refused:");
+            e.errors().forEach(line -> err.println("  " + line));
+            return 1;
+        } catch (IOException e) {
+            err.println("cannot read the demo configuration: " + e.getMessage());
+            return 1;
+        }
+        if (command.check()) {
+            out.println("configuration ok");
+            return 0;
+        }
+        try {
+            ShopBackends demo = command.demo() ? ShopBackends.start(config) : null;
+            Switchyard switchyard = start(config);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                log.info("shutting down");
+                switchyard.close();
+                if (demo != null) {
+                    demo.close();
+                }
+            }, "switchyard-shutdown"));
+            if (demo != null) {
+                out.println(demo.instructions(switchyard.listenerAddress(config.listeners().get(0).name())));
+            }
+            Thread.currentThread().join();
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } catch (Exception e) {
+            // A bind failure (address in use, no permission) is the common case here.
+            err.println("cannot start: " + e);
+            return 1;
+        }
+    }
+
+    /** conf/demo.conf when run from a checkout, else the copy packed into the jar. */
+    private static String demoConfigText() throws IOException {
+        Path local = Path.of("conf", "demo.conf");
+        if (Files.isRegularFile(local)) {
+            return Files.readString(local);
+        }
+        try (InputStream in = Switchyard.class.getResourceAsStream("/dev/switchyard/demo/demo.conf")) {
+            if (in == null) {
+                throw new IOException("demo.conf is missing from the jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}

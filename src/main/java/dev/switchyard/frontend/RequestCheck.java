@@ -1,0 +1,84 @@
+package dev.switchyard.frontend;
+
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import java.util.List;
+
+/**
+ * Whether a decoded request head may be forwarded at all. The codec already refuses most
+ * malformed input (its failure is a value on the message, netty-notes §9); this adds the
+ * RFC 9112 framing rules a proxy must hold itself so that a backend can never read the
+ * request differently than we did. Stateless.
+ */
+final class RequestCheck {
+
+    private RequestCheck() {
+    }
+
+    /** The status to refuse {@code request} with, or null when it may be served. */
+    static HttpResponseStatus refusal(HttpRequest request) {
+        DecoderResult result = request.decoderResult();
+        if (result.isFailure()) {
+            Throwable cause = result.cause();
+            if (cause instanceof TooLongHttpLineException) {
+                return HttpResponseStatus.REQUEST_URI_TOO_LONG;               // RFC 9110 §15.5.15
+            }
+            if (cause instanceof TooLongHttpHeaderException) {
+                return HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;    // RFC 6585 §5
+            }
+            return HttpResponseStatus.BAD_REQUEST;
+        }
+        return reasonOrNull(request) == null ? null
+                : HttpMethod.CONNECT.equals(request.method()) ? HttpResponseStatus.METHOD_NOT_ALLOWED
+                : HttpResponseStatus.BAD_REQUEST;
+    }
+
+    /** A short, client-safe explanation for the refusal. */
+    static String reason(HttpRequest request) {
+        DecoderResult result = request.decoderResult();
+        if (result.isFailure()) {
+            Throwable cause = result.cause();
+            if (cause instanceof TooLongHttpLineException) {
+                return "request line too long";
+            }
+            if (cause instanceof TooLongHttpHeaderException) {
+                return "request head larger than limits.max-header-size";
+            }
+            return "malformed request";
+        }
+        return reasonOrNull(request);
+    }
+
+    private static String reasonOrNull(HttpRequest request) {
+        HttpHeaders headers = request.headers();
+        List<String> hosts = headers.getAll(HttpHeaderNames.HOST);
+        if (hosts.size() > 1) {
+            return "more than one Host header";                        // RFC 9112 §3.2
+        }
+        if (hosts.isEmpty() && request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
+            return "HTTP/1.1 request without Host";                    // RFC 9112 §3.2
+        }
+        List<String> codings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
+        if (!codings.isEmpty()) {
+            // We decode only chunked and re-frame the body ourselves; any other coding, a list,
+            // or TE beside CL could be framed differently by a backend (RFC 9112 §6.1, §6.3).
+            if (codings.size() > 1 || !"chunked".equalsIgnoreCase(codings.get(0).trim())) {
+                return "unsupported Transfer-Encoding";
+            }
+            if (headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+                return "both Transfer-Encoding and Content-Length";
+            }
+        }
+        if (HttpMethod.CONNECT.equals(request.method())) {
+            return "CONNECT is not served: this is a reverse proxy";
+        }
+        return null;
+    }
+}

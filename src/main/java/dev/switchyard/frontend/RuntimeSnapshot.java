@@ -1,0 +1,67 @@
+package dev.switchyard.frontend;
+
+import dev.switchyard.balance.RoundRobin;
+import dev.switchyard.config.PoolConfig;
+import dev.switchyard.config.RouteConfig;
+import dev.switchyard.config.ServerConfig;
+import dev.switchyard.config.SwitchyardConfig;
+import dev.switchyard.proxy.ProxySettings;
+import dev.switchyard.route.Route;
+import dev.switchyard.route.Router;
+import dev.switchyard.upstream.Connector;
+import dev.switchyard.upstream.Pool;
+import dev.switchyard.upstream.Server;
+import io.netty.channel.EventLoop;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Everything a request needs from the configuration, built once and published through one
+ * atomic reference (architecture.md, "State"); a request reads it once, at its start.
+ * Immutable, apart from the live state inside {@link Server}s.
+ */
+public record RuntimeSnapshot(SwitchyardConfig config, Router<Pool> router, Map<String, Pool> pools,
+                              ProxySettings proxySettings) {
+
+    /**
+     * Idle keep-alive connections kept per event loop and server; above it a released
+     * connection is closed. Internal, like Zuul's waterline: it never bites at shop scale.
+     */
+    static final int MAX_IDLE_PER_LOOP = 1024;
+
+    /** Builds the snapshot off the event loops: it resolves server names, which may block. */
+    public static RuntimeSnapshot build(SwitchyardConfig config, List<EventLoop> loops, Connector connector) {
+        Map<String, Pool> pools = new LinkedHashMap<>();
+        for (PoolConfig pool : config.pools().values()) {
+            pools.put(pool.name(), buildPool(pool, loops));
+        }
+        List<Route<Pool>> routes = new ArrayList<>();
+        for (RouteConfig route : config.routes()) {
+            routes.add(new Route<>(route.host(), route.pathPrefix(), pools.get(route.pool())));
+        }
+        ProxySettings settings = new ProxySettings(connector, config.timeouts().upstreamResponse(),
+                ProxySettings.DEFAULT_REPLAY_LIMIT, "http");
+        return new RuntimeSnapshot(config, new Router<>(routes), Collections.unmodifiableMap(pools), settings);
+    }
+
+    private static Pool buildPool(PoolConfig config, List<EventLoop> loops) {
+        List<Server> servers = new ArrayList<>();
+        for (ServerConfig server : config.servers()) {
+            InetSocketAddress address = new InetSocketAddress(server.address().host(), server.address().port());
+            if (address.isUnresolved()) {
+                throw new IllegalArgumentException("pool " + config.name() + ": cannot resolve " + server.address());
+            }
+            servers.add(new Server(server.address().toString(), address, server.weight(), server.backup(),
+                    loops, MAX_IDLE_PER_LOOP));
+        }
+        // Each pool starts its rotation at a random place, so a fleet of proxies restarted
+        // together does not hit the same first server (Envoy seeds its scheduler likewise).
+        RoundRobin<Server> strategy = new RoundRobin<>(() -> ThreadLocalRandom.current().nextInt(1 << 20));
+        return new Pool(config.name(), servers, config.retries(), strategy);
+    }
+}

@@ -1,0 +1,27 @@
+package dev.switchyard.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpObject;
+
+/**
+ * What an {@link Exchange} needs of the client connection it answers. Implemented by the
+ * frontend's per-connection handler; every call happens on the client channel's event loop.
+ */
+public interface Downstream {
+
+    Channel channel();
+
+    /** Writes one response part, in order, without flushing; ownership moves with it. */
+    void forward(HttpObject part);
+
+    void flush();
+
+    /** The response's last part was forwarded; the connection may serve the next request. */
+    void exchangeComplete(boolean keepAlive);
+
+    /** A started response cannot end cleanly: close now, so the client sees truncation. */
+    void abort();
+
+    /** The upstream side can take more request body: read the client if it has more. */
+    void requestBodyWanted();
+}

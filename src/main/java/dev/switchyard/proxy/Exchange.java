@@ -1,0 +1,391 @@
+package dev.switchyard.proxy;
+
+import dev.switchyard.upstream.Connector;
+import dev.switchyard.upstream.Pool;
+import dev.switchyard.upstream.ResponseListener;
+import dev.switchyard.upstream.Server;
+import dev.switchyard.upstream.UpstreamHandler;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One client request and its response: picks a server, sends the request on a pooled or new
+ * connection, streams the response back, and retries or answers 502/503/504 per config.md.
+ *
+ * <p>Event-loop confined: created on the client channel's loop, and its upstream connection
+ * lives on the same loop, so no field needs a lock or volatile. Buffer ownership: every
+ * request chunk handed to {@link #onRequestContent} and every response part it receives is
+ * forwarded or released, on every path, including after the exchange ended.
+ */
+public final class Exchange implements ResponseListener {
+
+    private enum State { CONNECTING, SENDING, RESPONDING, DONE }
+
+    private final Downstream client;
+    private final Pool pool;
+    private final ProxySettings settings;
+    private final HttpRequest request;
+    private final RequestPlan plan;
+    private final EventLoop loop;
+    private final ReplayBuffer body;
+
+    private State state = State.CONNECTING;
+    private Server server;
+    private UpstreamHandler upstream;
+    private Set<Server> tried;
+    private int retriesDone;
+    private boolean attemptEnded = true;
+    private boolean requestComplete;
+    /** The request's LastHttpContent went to the current connection: its encoder is between messages. */
+    private boolean requestWritten;
+    private boolean informational;
+    private boolean upstreamKeepAlive;
+    private boolean closeClientAfter;
+    private ScheduledFuture<?> responseTimer;
+
+    private Exchange(Downstream client, Pool pool, ProxySettings settings, HttpRequest request, RequestPlan plan) {
+        this.client = client;
+        this.pool = pool;
+        this.settings = settings;
+        this.request = request;
+        this.plan = plan;
+        this.loop = client.channel().eventLoop();
+        this.body = new ReplayBuffer(settings.replayLimitBytes());
+    }
+
+    /**
+     * Rewrites {@code request} for the backend and starts the first attempt. Chunks of its
+     * body follow through {@link #onRequestContent}.
+     */
+    public static Exchange start(Downstream client, Pool pool, ProxySettings settings, HttpRequest request) {
+        RequestPlan plan = RequestPlan.prepare(request, client.channel().remoteAddress(), settings.scheme());
+        Exchange exchange = new Exchange(client, pool, settings, request, plan);
+        exchange.attempt();
+        return exchange;
+    }
+
+    /** Whether the client should be read for more body: only while upstream can take it. */
+    public boolean wantsRequestBody() {
+        return state == State.SENDING && !requestComplete && upstream != null && upstream.channel().isWritable();
+    }
+
+    public boolean isDone() {
+        return state == State.DONE;
+    }
+
+    public void onRequestContent(HttpContent chunk) {
+        boolean last = chunk instanceof LastHttpContent;
+        if (state == State.DONE || state == State.RESPONDING && requestComplete) {
+            chunk.release();
+            return;
+        }
+        requestComplete |= last;
+        if (upstream == null) {
+            // Not connected yet: the client is not read meanwhile, so this holds at most what
+            // one socket read decoded.
+            body.keep(chunk);
+            return;
+        }
+        if (body.admits(chunk)) {
+            body.keep(chunk.retainedDuplicate());
+        }
+        upstream.channel().write(chunk, upstream.channel().voidPromise());
+        if (last) {
+            requestWritten();
+        }
+    }
+
+    public void onClientReadComplete() {
+        if (upstream != null) {
+            upstream.channel().flush();
+        }
+    }
+
+    public void onClientWritabilityChanged(boolean writable) {
+        if (writable && state == State.RESPONDING && upstream != null) {
+            upstream.channel().read();
+        }
+    }
+
+    /** The client went away: nothing is left to answer, so drop the upstream side too. */
+    public void onClientClosed() {
+        if (state == State.DONE) {
+            return;
+        }
+        finish();
+        if (upstream != null) {
+            // Half a request or half a response is on that connection: never reuse it.
+            detachUpstream(false);
+        }
+    }
+
+    // ---- attempts -------------------------------------------------------------------------
+
+    private void attempt() {
+        Server picked = pool.selector().pick(tried == null ? Collections.emptySet() : tried);
+        if (picked == null) {
+            boolean neverTried = tried == null;
+            fail(neverTried ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.BAD_GATEWAY,
+                    neverTried ? "no server available in pool " + pool.name() : "no other server left to try");
+            return;
+        }
+        server = picked;
+        server.exchangeStarted();
+        attemptEnded = false;
+        state = State.CONNECTING;
+        UpstreamHandler idle = server.connections(loop).pollIdle();
+        if (idle != null) {
+            connected(idle);
+            return;
+        }
+        Server target = server;
+        settings.connector().connect(target, loop).addListener((ChannelFutureListener) f -> connectDone(f, target));
+    }
+
+    private void connectDone(ChannelFuture future, Server target) {
+        if (target != server || state != State.CONNECTING) {
+            // The exchange moved on (client gone): a fresh, unused connection is worth keeping.
+            if (future.isSuccess()) {
+                Connector.handlerOf(future.channel()).release(true);
+            }
+            return;
+        }
+        if (!future.isSuccess()) {
+            target.failed();
+            retryOrFail(Failure.CONNECT_FAILED, future.cause());
+            return;
+        }
+        connected(Connector.handlerOf(future.channel()));
+    }
+
+    private void connected(UpstreamHandler connection) {
+        upstream = connection;
+        state = State.SENDING;
+        connection.attach(this);
+        Channel channel = connection.channel();
+        channel.write(request, channel.voidPromise());
+        body.replayTo(channel);
+        body.trimToBound();
+        if (requestComplete) {
+            requestWritten();
+        }
+        channel.flush();
+        channel.read();
+        client.requestBodyWanted();
+    }
+
+    private void requestWritten() {
+        requestWritten = true;
+        if (state != State.SENDING) {
+            return;
+        }
+        long timeout = settings.upstreamResponse().toNanos();
+        responseTimer = loop.schedule(this::responseTimedOut, timeout, TimeUnit.NANOSECONDS);
+    }
+
+    private void responseTimedOut() {
+        if (state == State.SENDING) {
+            server.failed();
+            detachUpstream(false);
+            fail(HttpResponseStatus.GATEWAY_TIMEOUT,
+                    "server " + server.label() + " did not answer within " + settings.upstreamResponse().toMillis() + " ms");
+        }
+    }
+
+    private void retryOrFail(Failure failure, Throwable cause) {
+        endAttempt();
+        if (RetryPolicy.INSTANCE.mayRetry(failure, request.method(), body.replayable(), retriesDone, pool.retries())) {
+            if (tried == null) {
+                tried = new HashSet<>(4);
+            }
+            tried.add(server);
+            retriesDone++;
+            requestWritten = false;
+            attempt();
+            return;
+        }
+        String reason = failure == Failure.CONNECT_FAILED ? "cannot connect to " : "connection lost to ";
+        fail(HttpResponseStatus.BAD_GATEWAY, reason + server.label() + describe(cause));
+    }
+
+    private static String describe(Throwable cause) {
+        return cause == null || cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")";
+    }
+
+    // ---- response -------------------------------------------------------------------------
+
+    @Override
+    public void onResponsePart(HttpObject part) {
+        if (state != State.SENDING && state != State.RESPONDING) {
+            ReferenceCountUtil.release(part);
+            return;
+        }
+        if (part.decoderResult().isFailure()) {
+            ReferenceCountUtil.release(part);
+            invalidResponse(part.decoderResult().cause());
+            return;
+        }
+        if (part instanceof HttpResponse head) {
+            onResponseHead(head);
+        }
+        if (part instanceof HttpContent content) {
+            onResponseContent(content);
+        }
+    }
+
+    private void onResponseHead(HttpResponse head) {
+        if (head.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+            onInformational(head);
+            return;
+        }
+        cancelResponseTimer();
+        state = State.RESPONDING;
+        body.release();
+        upstreamKeepAlive = HttpUtil.isKeepAlive(head);
+        closeClientAfter = plan.rewriteResponse(head, requestComplete || !plan.expectsBody());
+        client.forward(head);
+    }
+
+    /**
+     * A 1xx is not the answer: the real one follows on the same connection (RFC 9110 §15.2).
+     * It reaches only HTTP/1.1 clients (never 1.0 ones, §15.2), and 101 cannot happen since
+     * Upgrade never reaches a backend.
+     */
+    private void onInformational(HttpResponse head) {
+        if (head.status().code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
+            invalidResponse(new IllegalStateException("101 Switching Protocols without an upgrade request"));
+            return;
+        }
+        informational = request.protocolVersion().equals(HttpVersion.HTTP_1_1);
+        if (informational) {
+            HopByHopHeaders.strip(head.headers());
+            client.forward(head);
+        }
+    }
+
+    private void onResponseContent(HttpContent content) {
+        if (state == State.SENDING) {
+            // The empty end of a 1xx: pair it with the 1xx head in the client's encoder, if sent.
+            if (informational) {
+                informational = false;
+                client.forward(content);
+            } else {
+                content.release();
+            }
+            return;
+        }
+        boolean last = content instanceof LastHttpContent;
+        client.forward(content);
+        if (last) {
+            complete();
+        }
+    }
+
+    private void complete() {
+        boolean reusable = upstreamKeepAlive && requestWritten;
+        finish();
+        detachUpstream(reusable);
+        client.exchangeComplete(!closeClientAfter);
+    }
+
+    private void invalidResponse(Throwable cause) {
+        server.failed();
+        if (state == State.RESPONDING) {
+            abortClient();
+            return;
+        }
+        detachUpstream(false);
+        endAttempt();
+        fail(HttpResponseStatus.BAD_GATEWAY, "invalid response from " + server.label() + describe(cause));
+    }
+
+    @Override
+    public void onResponseReadComplete() {
+        client.flush();
+        if (state != State.DONE && upstream != null && client.channel().isWritable()) {
+            upstream.channel().read();
+        }
+    }
+
+    @Override
+    public void onUpstreamWritabilityChanged(boolean writable) {
+        if (writable) {
+            client.requestBodyWanted();
+        }
+    }
+
+    @Override
+    public void onUpstreamClosed(Throwable cause) {
+        upstream = null;
+        if (state == State.SENDING) {
+            server.failed();
+            cancelResponseTimer();
+            retryOrFail(Failure.RESET_BEFORE_RESPONSE, cause);
+        } else if (state == State.RESPONDING) {
+            abortClient();
+        }
+    }
+
+    // ---- endings ---------------------------------------------------------------------------
+
+    /** Answers with an error of our own; no byte of a backend response went out before it. */
+    private void fail(HttpResponseStatus status, String detail) {
+        finish();
+        // The rest of an unread request body cannot be skipped safely: close after answering.
+        boolean keepAlive = plan.clientKeepAlive() && (requestComplete || !plan.expectsBody());
+        client.forward(ErrorResponses.of(status, detail, !keepAlive, keepAlive && plan.http10()));
+        client.exchangeComplete(keepAlive);
+    }
+
+    private void abortClient() {
+        finish();
+        detachUpstream(false);
+        client.abort();
+    }
+
+    private void finish() {
+        state = State.DONE;
+        cancelResponseTimer();
+        body.release();
+        endAttempt();
+    }
+
+    private void endAttempt() {
+        if (server != null && !attemptEnded) {
+            attemptEnded = true;
+            server.exchangeEnded();
+        }
+    }
+
+    private void detachUpstream(boolean reusable) {
+        UpstreamHandler connection = upstream;
+        upstream = null;
+        if (connection != null) {
+            connection.release(reusable);
+        }
+    }
+
+    private void cancelResponseTimer() {
+        if (responseTimer != null) {
+            responseTimer.cancel(false);
+            responseTimer = null;
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.switchyard.proxy;
+
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.List;
+
+/**
+ * Tells the backend who the client is: {@code X-Forwarded-For} (appended, as nginx's
+ * {@code $proxy_add_x_forwarded_for} does), {@code X-Forwarded-Proto} and
+ * {@code X-Forwarded-Host} (set: as the edge proxy we are the authority on both, a client's
+ * own values would be spoofable). Stateless.
+ */
+final class ForwardedHeaders {
+
+    static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+    static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+    static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+
+    private ForwardedHeaders() {
+    }
+
+    static void add(HttpHeaders headers, SocketAddress client, String scheme, String host) {
+        String clientIp = ipOf(client);
+        List<String> existing = headers.getAll(X_FORWARDED_FOR);
+        if (existing.isEmpty()) {
+            headers.set(X_FORWARDED_FOR, clientIp);
+        } else {
+            // Several XFF lines are one comma-separated list (RFC 9110 §5.3); keep their order.
+            headers.set(X_FORWARDED_FOR, String.join(", ", existing) + ", " + clientIp);
+        }
+        headers.set(X_FORWARDED_PROTO, scheme);
+        if (host != null) {
+            headers.set(X_FORWARDED_HOST, host);
+        } else {
+            headers.remove(X_FORWARDED_HOST);
+        }
+    }
+
+    private static String ipOf(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet) {
+            InetAddress ip = inet.getAddress();
+            return ip != null ? ip.getHostAddress() : inet.getHostString();
+        }
+        return String.valueOf(address);
+    }
+}

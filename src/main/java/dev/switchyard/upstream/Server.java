@@ -1,0 +1,95 @@
+package dev.switchyard.upstream;
+
+import dev.switchyard.balance.Candidate;
+import io.netty.channel.EventLoop;
+import java.net.InetSocketAddress;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One backend address of a pool, with its live counters and its idle keep-alive
+ * connections, kept per event loop.
+ *
+ * <p>Thread confinement: the address, weight and backup flag are fixed. The counters are
+ * atomics written by the proxy on any event loop and read by strategies (and later the admin
+ * endpoint). Each {@link LoopConnections} is touched only from its own loop; the map that
+ * holds them is built in the constructor and never changes, so reading it needs no lock.
+ */
+public final class Server implements Candidate {
+
+    private final String label;
+    private final InetSocketAddress address;
+    private final int weight;
+    private final boolean backup;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger openConnections = new AtomicInteger();
+    private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private final Map<EventLoop, LoopConnections> idleByLoop;
+
+    /**
+     * @param label   the address as configured, for logs and error messages
+     * @param address resolved once here, off the event loops: a name lookup on the data path
+     *                would block a loop (Netty's default resolver calls InetAddress)
+     */
+    public Server(String label, InetSocketAddress address, int weight, boolean backup,
+                  List<EventLoop> loops, int maxIdlePerLoop) {
+        this.label = label;
+        this.address = address;
+        this.weight = weight;
+        this.backup = backup;
+        Map<EventLoop, LoopConnections> map = new IdentityHashMap<>();
+        for (EventLoop loop : loops) {
+            map.put(loop, new LoopConnections(loop, maxIdlePerLoop));
+        }
+        this.idleByLoop = map;
+    }
+
+    public String label() { return label; }
+
+    public InetSocketAddress address() { return address; }
+
+    @Override
+    public int weight() { return weight; }
+
+    public boolean backup() { return backup; }
+
+    @Override
+    public int inFlight() { return inFlight.get(); }
+
+    public int openConnections() { return openConnections.get(); }
+
+    public long requests() { return requests.get(); }
+
+    public long failures() { return failures.get(); }
+
+    /** The idle connections of this server kept for {@code loop}; only that loop may use them. */
+    public LoopConnections connections(EventLoop loop) {
+        LoopConnections connections = idleByLoop.get(loop);
+        if (connections == null) {
+            throw new IllegalStateException("event loop not known to " + label + ": " + loop);
+        }
+        return connections;
+    }
+
+    /** An exchange starts on this server. Pair with {@link #exchangeEnded()}. */
+    public void exchangeStarted() {
+        inFlight.incrementAndGet();
+        requests.incrementAndGet();
+    }
+
+    public void exchangeEnded() { inFlight.decrementAndGet(); }
+
+    /** A connect failure or reset seen by live traffic. */
+    public void failed() { failures.incrementAndGet(); }
+
+    void connectionOpened() { openConnections.incrementAndGet(); }
+
+    void connectionClosed() { openConnections.decrementAndGet(); }
+
+    @Override
+    public String toString() { return label; }
+}

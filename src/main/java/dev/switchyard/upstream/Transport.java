@@ -1,0 +1,42 @@
+package dev.switchyard.upstream;
+
+import io.netty.channel.Channel;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The socket transport, chosen once at start: native epoll where it loads, NIO elsewhere.
+ * Listeners and upstream connections use the same one, so an upstream channel can live on
+ * the event loop of the client channel that asked for it. Immutable.
+ */
+public record Transport(String name, IoHandlerFactory ioHandlerFactory,
+                        Class<? extends ServerChannel> serverChannelClass,
+                        Class<? extends Channel> channelClass) {
+
+    private static final Logger log = LoggerFactory.getLogger(Transport.class);
+
+    /** Epoll if available (netty-all ships the linux-x86_64/aarch_64 natives), else NIO; says why. */
+    public static Transport detect() {
+        if (Epoll.isAvailable()) {
+            log.info("transport: epoll");
+            return new Transport("epoll", EpollIoHandler.newFactory(),
+                    EpollServerSocketChannel.class, EpollSocketChannel.class);
+        }
+        log.info("transport: nio (epoll unavailable: {})", String.valueOf(Epoll.unavailabilityCause()));
+        return nio();
+    }
+
+    public static Transport nio() {
+        return new Transport("nio", NioIoHandler.newFactory(),
+                NioServerSocketChannel.class, NioSocketChannel.class);
+    }
+}

@@ -1,0 +1,110 @@
+package dev.switchyard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchyard.testkit.ProxyFixture;
+import dev.switchyard.testkit.TestBackend;
+import java.io.InputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Large bodies pass through intact in both directions. The proxy's memory bound is shown by
+ * {@code LauncherIT} (a separate JVM at -Xmx64m) and by bench/memory; here, integrity.
+ */
+class StreamingIT {
+
+    private static final int SIZE = 64 * 1024 * 1024;
+    private static TestBackend backend;
+    private static ProxyFixture proxy;
+
+    @BeforeAll
+    static void start() throws Exception {
+        backend = TestBackend.start("s1");
+        proxy = ProxyFixture.inFrontOf("", backend);
+    }
+
+    @AfterAll
+    static void stop() {
+        proxy.close();
+        backend.close();
+    }
+
+    @Test
+    void uploads64MiBIntact() throws Exception {
+        HttpResponse<String> response = proxy.client().send(HttpRequest.newBuilder(proxy.uri("/upload"))
+                        .timeout(Duration.ofSeconds(120))
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(patternStream())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body().trim()).as("the backend got every byte, in order")
+                .isEqualTo(SIZE + " " + sha256(patternStream().get()));
+    }
+
+    @Test
+    void downloads64MiBIntactWithContentLengthAndChunked() throws Exception {
+        String expected = sha256(patternStream().get());
+        for (String path : new String[] {"/download?bytes=" + SIZE, "/download?chunked=1&bytes=" + SIZE}) {
+            HttpResponse<InputStream> response = proxy.client().send(HttpRequest.newBuilder(proxy.uri(path))
+                    .timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(response.statusCode()).isEqualTo(200);
+            try (InputStream body = response.body()) {
+                assertThat(sha256(body)).as("%s arrives byte for byte", path).isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
+    void echoesAStreamedBodyBothWaysAtOnce() throws Exception {
+        HttpResponse<InputStream> response = proxy.client().send(HttpRequest.newBuilder(proxy.uri("/echo"))
+                        .timeout(Duration.ofSeconds(120))
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(patternStream())).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream body = response.body()) {
+            assertThat(sha256(body)).as("request and response stream concurrently without deadlock")
+                    .isEqualTo(sha256(patternStream().get()));
+        }
+    }
+
+    /** The same bytes the test backend's /download produces, generated on the fly. */
+    private static Supplier<InputStream> patternStream() {
+        return () -> new InputStream() {
+            private long position;
+
+            @Override
+            public int read() {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) {
+                if (position >= SIZE) {
+                    return -1;
+                }
+                int n = (int) Math.min(length, SIZE - position);
+                byte[] piece = TestBackend.downloadBytesAt(position, n);
+                System.arraycopy(piece, 0, buffer, offset, n);
+                position += n;
+                return n;
+            }
+        };
+    }
+
+    private static String sha256(InputStream in) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        byte[] buffer = new byte[64 * 1024];
+        int n;
+        while ((n = in.read(buffer)) > 0) {
+            digest.update(buffer, 0, n);
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+}

@@ -1,0 +1,73 @@
+package dev.switchyard.testkit;
+
+import dev.switchyard.Switchyard;
+import dev.switchyard.config.ConfigLoader;
+import dev.switchyard.config.InvalidConfigException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/**
+ * The real Switchyard, started in this JVM from a HOCON text on an ephemeral port. The
+ * text names the listener {@code public}, bound to 127.0.0.1:0.
+ */
+public final class ProxyFixture implements AutoCloseable {
+
+    private final Switchyard switchyard;
+    private final HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    private ProxyFixture(Switchyard switchyard) {
+        this.switchyard = switchyard;
+    }
+
+    public static ProxyFixture start(String hocon) throws InvalidConfigException, InterruptedException {
+        return new ProxyFixture(Switchyard.start(ConfigLoader.parse(hocon, "test.conf")));
+    }
+
+    /** One pool {@code web} of these backends, every path routed to it, and extra settings. */
+    public static ProxyFixture inFrontOf(String extra, TestBackend... backends) throws Exception {
+        StringBuilder servers = new StringBuilder();
+        for (TestBackend backend : backends) {
+            servers.append("{ address = \"").append(backend.address()).append("\" }\n");
+        }
+        return start("""
+                switchyard {
+                  threads = 2
+                  listeners = [ { name = public, bind = "127.0.0.1:0" } ]
+                  routes = [ { path-prefix = "/", pool = web } ]
+                  pools { web { servers = [ %s ] } }
+                  %s
+                }
+                """.formatted(servers, extra));
+    }
+
+    public Switchyard switchyard() { return switchyard; }
+
+    public InetSocketAddress address() { return switchyard.listenerAddress("public"); }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + address().getPort() + path);
+    }
+
+    public HttpResponse<String> get(String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(20)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpClient client() { return client; }
+
+    public RawHttp raw() throws java.io.IOException {
+        return new RawHttp(address());
+    }
+
+    @Override
+    public void close() {
+        switchyard.close();
+    }
+}
