@@ -30,16 +30,17 @@ class ClientTimeoutsIT {
 
     @Test
     void answers408AndClosesWhenTheHeadTricklesInTooSlowly() throws Exception {
+        int before = backend.seen().size();
         long start = System.nanoTime();
         try (RawHttp client = proxy.raw()) {
-            client.send("GET / HTTP/1.1\r\nHost: x\r\n");
+            client.send("GET /trickle HTTP/1.1\r\nHost: x\r\n");
             RawHttp.Response response = client.read();
             assertThat(response.status()).as("slowloris gets 408").isEqualTo(408);
             assertThat(client.closedByPeer()).isTrue();
         }
         long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
         assertThat(millis).as("cut off after client-header (700 ms), not much later").isBetween(600L, 5000L);
-        assertThat(backend.seen()).as("an incomplete head is never forwarded").isEmpty();
+        assertThat(backend.seen().size()).as("an incomplete head is never forwarded").isEqualTo(before);
     }
 
     @Test

@@ -59,6 +59,8 @@ public final class Exchange implements ResponseListener {
     private boolean upstreamKeepAlive;
     private boolean closeClientAfter;
     private ScheduledFuture<?> responseTimer;
+    /** What went wrong with the last attempt, for the 502's body. */
+    private String lastFailure;
 
     private Exchange(Downstream client, Pool pool, ProxySettings settings, HttpRequest request, RequestPlan plan) {
         this.client = client;
@@ -83,7 +85,9 @@ public final class Exchange implements ResponseListener {
 
     /** Whether the client should be read for more body: only while upstream can take it. */
     public boolean wantsRequestBody() {
-        return state == State.SENDING && !requestComplete && upstream != null && upstream.channel().isWritable();
+        // Also while RESPONDING: a backend may stream its answer while the upload goes on.
+        return (state == State.SENDING || state == State.RESPONDING)
+                && !requestComplete && upstream != null && upstream.channel().isWritable();
     }
 
     public boolean isDone() {
@@ -141,9 +145,11 @@ public final class Exchange implements ResponseListener {
     private void attempt() {
         Server picked = pool.selector().pick(tried == null ? Collections.emptySet() : tried);
         if (picked == null) {
-            boolean neverTried = tried == null;
-            fail(neverTried ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.BAD_GATEWAY,
-                    neverTried ? "no server available in pool " + pool.name() : "no other server left to try");
+            if (tried == null) {
+                fail(HttpResponseStatus.SERVICE_UNAVAILABLE, "no server available in pool " + pool.name());
+            } else {
+                fail(HttpResponseStatus.BAD_GATEWAY, lastFailure + "; no other server left to try");
+            }
             return;
         }
         server = picked;
@@ -211,6 +217,8 @@ public final class Exchange implements ResponseListener {
 
     private void retryOrFail(Failure failure, Throwable cause) {
         endAttempt();
+        lastFailure = (failure == Failure.CONNECT_FAILED ? "cannot connect to " : "connection lost to ")
+                + server.label() + describe(cause);
         if (RetryPolicy.INSTANCE.mayRetry(failure, request.method(), body.replayable(), retriesDone, pool.retries())) {
             if (tried == null) {
                 tried = new HashSet<>(4);
@@ -221,8 +229,7 @@ public final class Exchange implements ResponseListener {
             attempt();
             return;
         }
-        String reason = failure == Failure.CONNECT_FAILED ? "cannot connect to " : "connection lost to ";
-        fail(HttpResponseStatus.BAD_GATEWAY, reason + server.label() + describe(cause));
+        fail(HttpResponseStatus.BAD_GATEWAY, lastFailure);
     }
 
     private static String describe(Throwable cause) {
@@ -257,7 +264,7 @@ public final class Exchange implements ResponseListener {
         }
         cancelResponseTimer();
         state = State.RESPONDING;
-        body.release();
+        body.discard();
         upstreamKeepAlive = HttpUtil.isKeepAlive(head);
         closeClientAfter = plan.rewriteResponse(head, requestComplete || !plan.expectsBody());
         client.forward(head);

@@ -69,6 +69,11 @@ final class ReplayBuffer {
         release();
     }
 
+    /** The response has started: there will be no retry, so nothing more is kept. */
+    void discard() {
+        giveUp();
+    }
+
     void release() {
         if (chunks != null) {
             for (int i = 0; i < chunks.size(); i++) {
