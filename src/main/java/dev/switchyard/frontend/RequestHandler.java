@@ -106,7 +106,9 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
             answerLocally(request, HttpResponseStatus.NOT_FOUND, "no route for this host and path");
             return;
         }
-        exchange = Exchange.start(this, pool, snapshot.proxySettings(), request);
+        // The exchange may answer at once (503): then it is already complete and forgotten.
+        Exchange started = Exchange.start(this, pool, snapshot.proxySettings(), request);
+        exchange = started.isDone() ? null : started;
     }
 
     private void onContent(HttpContent content) {

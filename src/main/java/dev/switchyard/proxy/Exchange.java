@@ -59,6 +59,9 @@ public final class Exchange implements ResponseListener {
     private boolean upstreamKeepAlive;
     private boolean closeClientAfter;
     private ScheduledFuture<?> responseTimer;
+    /** The current attempt runs on a connection taken from the keep-alive pool. */
+    private boolean onReusedConnection;
+    private boolean staleRetryUsed;
     /** What went wrong with the last attempt, for the 502's body. */
     private String lastFailure;
 
@@ -152,11 +155,16 @@ public final class Exchange implements ResponseListener {
             }
             return;
         }
+        attemptOn(picked, true);
+    }
+
+    private void attemptOn(Server picked, boolean mayReuse) {
         server = picked;
         server.exchangeStarted();
         attemptEnded = false;
         state = State.CONNECTING;
-        UpstreamHandler idle = server.connections(loop).pollIdle();
+        UpstreamHandler idle = mayReuse ? server.connections(loop).pollIdle() : null;
+        onReusedConnection = idle != null;
         if (idle != null) {
             connected(idle);
             return;
@@ -341,13 +349,27 @@ public final class Exchange implements ResponseListener {
     @Override
     public void onUpstreamClosed(Throwable cause) {
         upstream = null;
-        if (state == State.SENDING) {
+        if (state == State.SENDING && mayRetryStaleConnection()) {
+            // A kept-alive connection the backend closed as we reused it says nothing about
+            // the server: try once more on a fresh connection to the same one, as nginx gives
+            // a cached connection's failure a free try (ngx_http_upstream_next).
+            staleRetryUsed = true;
+            cancelResponseTimer();
+            endAttempt();
+            requestWritten = false;
+            attemptOn(server, false);
+        } else if (state == State.SENDING) {
             server.failed();
             cancelResponseTimer();
             retryOrFail(Failure.RESET_BEFORE_RESPONSE, cause);
         } else if (state == State.RESPONDING) {
             abortClient();
         }
+    }
+
+    private boolean mayRetryStaleConnection() {
+        return onReusedConnection && !staleRetryUsed && body.replayable()
+                && RetryPolicy.isIdempotent(request.method());
     }
 
     // ---- endings ---------------------------------------------------------------------------

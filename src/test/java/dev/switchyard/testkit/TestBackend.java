@@ -49,6 +49,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code /download?bytes=N[&chunked=1]}: streams N deterministic bytes, honouring back-pressure;</li>
  *   <li>{@code /slow?ms=N}: answers after N ms;</li>
  *   <li>{@code /close}: closes without answering; {@code /truncate}: promises 1000 bytes, sends 10, closes;</li>
+ *   <li>{@code /first-only}: answers the first request of a connection, closes on later ones;</li>
  *   <li>{@code /unframed}: a body delimited by the close; {@code /status?code=N}: that status;</li>
  *   <li>{@code /continue}: answers {@code Expect: 100-continue} with 100 before reading the body;</li>
  *   <li>anything else: 200 with the backend's name as the body.</li>
@@ -65,6 +66,7 @@ public final class TestBackend implements AutoCloseable {
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final Map<Channel, Boolean> open = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong downloadBytesSent = new java.util.concurrent.atomic.AtomicLong();
 
     private TestBackend(String name) throws InterruptedException {
         this.name = name;
@@ -96,6 +98,9 @@ public final class TestBackend implements AutoCloseable {
     public String address() { return "127.0.0.1:" + port(); }
 
     public List<Seen> seen() { return seen; }
+
+    /** Body bytes /download has handed to its socket so far, across all requests. */
+    public long downloadBytesSent() { return downloadBytesSent.get(); }
 
     /** TCP connections accepted so far: tells keep-alive reuse from a connection per request. */
     public int connectionsAccepted() { return connections.get(); }
@@ -133,6 +138,7 @@ public final class TestBackend implements AutoCloseable {
         private MessageDigest digest;
         private long received;
         private boolean echoing;
+        private int requestsOnConnection;
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
@@ -155,6 +161,11 @@ public final class TestBackend implements AutoCloseable {
             received = 0;
             digest = sha256();
             echoing = false;
+            requestsOnConnection++;
+            if ("/first-only".equals(path) && requestsOnConnection > 1) {
+                // Like a keep-alive timeout racing a reused connection: gone before answering.
+                path = "/close";
+            }
             switch (path) {
                 case "/close" -> ctx.close();
                 case "/continue" -> {
@@ -277,6 +288,7 @@ public final class TestBackend implements AutoCloseable {
                 int n = (int) Math.min(PIECE, total - sent);
                 ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(pattern(sent, n))));
                 sent += n;
+                downloadBytesSent.addAndGet(n);
             }
             if (sent >= total) {
                 ctx.pipeline().remove(this);
