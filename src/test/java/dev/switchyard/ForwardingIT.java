@@ -97,6 +97,21 @@ class ForwardingIT {
     }
 
     @Test
+    void stripsHopByHopHeadersFromResponses() throws Exception {
+        try (RawHttp client = proxy.raw()) {
+            client.send("GET /hop HTTP/1.1\r\nHost: x\r\n\r\n");
+            RawHttp.Response response = client.read();
+            assertThat(response.status()).isEqualTo(200);
+            for (String hop : List.of("Connection", "X-Internal-Route", "Keep-Alive", "Upgrade", "Trailer")) {
+                assertThat(response.header(hop)).as("hop-by-hop %s stays between backend and proxy", hop).isNull();
+            }
+            assertThat(response.header("Proxy-Authenticate")).as("a challenge meant for the client passes")
+                    .isEqualTo("Basic realm=\"shop\"");
+            assertThat(response.text()).isEqualTo("hop\n");
+        }
+    }
+
+    @Test
     void answersPipelinedRequestsInOrder() throws Exception {
         try (RawHttp client = proxy.raw()) {
             client.send("GET /slow?ms=300 HTTP/1.1\r\nHost: x\r\n\r\n"

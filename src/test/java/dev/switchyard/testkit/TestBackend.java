@@ -50,6 +50,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code /slow?ms=N}: answers after N ms;</li>
  *   <li>{@code /close}: closes without answering; {@code /truncate}: promises 1000 bytes, sends 10, closes;</li>
  *   <li>{@code /first-only}: answers the first request of a connection, closes on later ones;</li>
+ *   <li>{@code /hop}: an answer full of hop-by-hop headers;</li>
  *   <li>{@code /unframed}: a body delimited by the close; {@code /status?code=N}: that status;</li>
  *   <li>{@code /continue}: answers {@code Expect: 100-continue} with 100 before reading the body;</li>
  *   <li>anything else: 200 with the backend's name as the body.</li>
@@ -222,6 +223,16 @@ public final class TestBackend implements AutoCloseable {
                     ctx.write(response);
                     ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(pattern(0, 10))))
                             .addListener(ChannelFutureListener.CLOSE);
+                }
+                case "/hop" -> {
+                    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                            Unpooled.copiedBuffer("hop\n", StandardCharsets.UTF_8));
+                    response.headers().set("X-Backend", name).setInt(HttpHeaderNames.CONTENT_LENGTH, 4)
+                            .set(HttpHeaderNames.CONNECTION, "keep-alive, X-Internal-Route")
+                            .set("X-Internal-Route", "rack-7").set("Keep-Alive", "timeout=5")
+                            .set("Upgrade", "h2c").set("Trailer", "X-Checksum")
+                            .set("Proxy-Authenticate", "Basic realm=\"shop\"");
+                    ctx.writeAndFlush(response);
                 }
                 case "/unframed" -> {
                     HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
