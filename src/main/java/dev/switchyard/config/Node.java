@@ -100,18 +100,47 @@ final class Node {
 
     /** An optional whole number; fallback if absent, required if fallback is null. */
     Integer integer(String key, Integer fallback) {
-        // typesafe-config's getInt truncates 3.5 to 3; a count or a weight must be written whole.
-        return read(key, fallback, "a whole number", one -> {
-            ConfigValue value = one.getValue("v");
-            Object raw = value.unwrapped();
-            if (raw instanceof Integer whole) {
-                return whole;
+        return read(key, fallback, "a whole number", Node::wholeNumber);
+    }
+
+    /**
+     * An optional list of whole numbers, each within min..max, in file order; fallback if absent.
+     * Every element that is not a whole number or is out of range is recorded at its own line,
+     * and the result is then null.
+     */
+    List<Integer> integerList(String key, List<Integer> fallback, int min, int max) {
+        ConfigValue value = object.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        if (value.valueType() != ConfigValueType.LIST) {
+            problems.at(path.key(key), value, "expected a list of whole numbers [ ... ], got " + describe(value));
+            return null;
+        }
+        ConfigList list = (ConfigList) value;
+        List<Integer> numbers = new ArrayList<>();
+        boolean valid = true;
+        for (int i = 0; i < list.size(); i++) {
+            ConfigValue element = list.get(i);
+            Integer number;
+            try {
+                number = wholeNumber(element.atKey("v"));
+            } catch (ConfigException wrong) {
+                // A null element lands here too: the library calls it missing.
+                number = null;
             }
-            if (raw instanceof String text && text.trim().matches("-?\\d{1,9}")) {
-                return Integer.parseInt(text.trim());
+            if (number == null) {
+                problems.at(path.key(key).index(i), element, "expected a whole number, got " + describe(element));
+                valid = false;
+            } else if (number < min || number > max) {
+                problems.at(path.key(key).index(i), element,
+                        "must be between " + min + " and " + max + ", got " + number);
+                valid = false;
+            } else {
+                numbers.add(number);
             }
-            throw new ConfigException.WrongType(value.origin(), "not a whole number");
-        });
+        }
+        return valid ? numbers : null;
     }
 
     /** An optional boolean (HOCON also reads yes/no and on/off); fallback if absent. */
@@ -121,7 +150,12 @@ final class Node {
 
     /** A required duration, which must be positive: every deadline of the contract is. */
     Duration positiveDuration(String key) {
-        Duration duration = read(key, null, "a duration such as 500ms, 2s or 1m", one -> one.getDuration("v"));
+        return positiveDuration(key, null);
+    }
+
+    /** An optional positive duration; fallback if absent, required if fallback is null. */
+    Duration positiveDuration(String key, Duration fallback) {
+        Duration duration = read(key, fallback, "a duration such as 500ms, 2s or 1m", one -> one.getDuration("v"));
         if (duration != null && (duration.isZero() || duration.isNegative())) {
             reject(key, "must be positive, got " + object.get(key).unwrapped());
             return null;
@@ -207,6 +241,20 @@ final class Node {
             }
         }
         return nodes;
+    }
+
+    /** The value of key "v" as an int, refusing what is not written whole. */
+    private static Integer wholeNumber(Config one) {
+        // typesafe-config's getInt truncates 3.5 to 3; a count or a weight must be written whole.
+        ConfigValue value = one.getValue("v");
+        Object raw = value.unwrapped();
+        if (raw instanceof Integer whole) {
+            return whole;
+        }
+        if (raw instanceof String text && text.trim().matches("-?\\d{1,9}")) {
+            return Integer.parseInt(text.trim());
+        }
+        throw new ConfigException.WrongType(value.origin(), "not a whole number");
     }
 
     /** Reads key through a single-key Config, so values coerce exactly as HOCON documents. */
