@@ -29,21 +29,18 @@ final class PoolReader {
             pool.reject("retries", "must be >= 0, got " + retries);
             retries = null;
         }
-        Node healthCheck = pool.object("health-check");
-        if (healthCheck != null) {
-            refuseHealthCheck(healthCheck);
-        }
-        // A health-check block always refuses the pool (see refuseHealthCheck), valid or not.
-        if (strategy == null || servers == null || retries == null || healthCheck != null) {
+        // No block means no active checks; a block that fails to read must refuse the pool, never
+        // leave it unchecked.
+        Node check = pool.object("health-check");
+        HealthCheckConfig healthCheck = check == null ? null : healthCheck(check);
+        boolean healthCheckValid = !pool.has("health-check") || healthCheck != null;
+        if (strategy == null || servers == null || retries == null || !healthCheckValid) {
             return null;
         }
-        return new PoolConfig(pool.name(), strategy, servers, retries);
+        return new PoolConfig(pool.name(), strategy, servers, retries, healthCheck);
     }
 
-    /**
-     * The strategy name if known and implemented. Known-but-not-yet names get their own reason,
-     * since "unknown strategy" would tell the user a contract value is a typo.
-     */
+    /** The strategy name if it is one config.md defines. */
     private static String strategy(Node pool) {
         String name = pool.string("strategy", Schema.DEFAULT_STRATEGY);
         if (name == null) {
@@ -52,11 +49,6 @@ final class PoolReader {
         if (!Schema.STRATEGIES.contains(name)) {
             pool.reject("strategy", "unknown strategy \"" + name + "\"" + Spelling.hint(name, Schema.STRATEGIES)
                     + " (valid: " + String.join(", ", Schema.STRATEGIES) + ")");
-            return null;
-        }
-        String notYet = Schema.NOT_SUPPORTED_STRATEGIES.get(name);
-        if (notYet != null) {
-            pool.reject("strategy", notYet);
             return null;
         }
         return name;
@@ -119,30 +111,93 @@ final class PoolReader {
     }
 
     /**
-     * Type-checks a health-check block so that its errors are found now, then refuses it: running
-     * a pool without the checks its owner asked for would hide dead servers until traffic hit them.
+     * The health check, each key the block leaves out at its {@link Schema} default; null after a
+     * problem. Keys only the HTTP probe uses are checked under {@code type = tcp} as well, so that
+     * switching the type back cannot uncover an old mistake.
      */
-    private static void refuseHealthCheck(Node check) {
+    private static HealthCheckConfig healthCheck(Node check) {
         check.rejectUnknownKeys(Schema.HEALTH_CHECK);
-        if (check.has("path")) {
-            String path = check.string("path");
-            if (path != null && !path.startsWith("/")) {
-                check.reject("path", "must start with \"/\", got \"" + path + "\"");
-            }
-        }
-        Duration interval = check.has("interval") ? check.positiveDuration("interval") : null;
-        Duration timeout = check.has("timeout") ? check.positiveDuration("timeout") : null;
+        String type = probeType(check);
+        String path = probePath(check);
+        String host = check.has("host") ? probeHost(check) : null;
+        boolean hostValid = !check.has("host") || host != null;
+        Duration interval = check.positiveDuration("interval", Schema.DEFAULT_HEALTH_CHECK_INTERVAL);
+        Duration timeout = check.positiveDuration("timeout", Schema.DEFAULT_HEALTH_CHECK_TIMEOUT);
         if (interval != null && timeout != null && timeout.compareTo(interval) > 0) {
-            // Probes would overlap: the next one would start while the last is still waiting.
-            check.reject("timeout", "must not exceed interval (" + interval.toMillis() + "ms), got "
-                    + timeout.toMillis() + "ms");
+            // Probes would overlap: the next one would start while the last is still waiting. A
+            // short interval with the default timeout lands here too; say so, or the user hunts
+            // for a timeout they never wrote.
+            check.reject("timeout", check.has("timeout")
+                    ? "must not exceed interval (" + interval.toMillis() + "ms), got " + timeout.toMillis() + "ms"
+                    : "the default timeout (" + timeout.toMillis() + "ms) exceeds interval (" + interval.toMillis()
+                            + "ms); write a timeout of at most the interval");
+            timeout = null;
         }
-        for (String threshold : List.of("healthy-threshold", "unhealthy-threshold")) {
-            Integer count = check.has(threshold) ? check.integer(threshold) : null;
-            if (count != null && count < 1) {
-                check.reject(threshold, "must be >= 1, got " + count);
-            }
+        Integer healthyThreshold = threshold(check, "healthy-threshold", Schema.DEFAULT_HEALTHY_THRESHOLD);
+        Integer unhealthyThreshold = threshold(check, "unhealthy-threshold", Schema.DEFAULT_UNHEALTHY_THRESHOLD);
+        List<Integer> expectedStatuses = check.integerList("expected-statuses", Schema.DEFAULT_EXPECTED_STATUSES,
+                Schema.MIN_STATUS, Schema.MAX_STATUS);
+        if (type == null || path == null || !hostValid || interval == null || timeout == null
+                || healthyThreshold == null || unhealthyThreshold == null || expectedStatuses == null) {
+            return null;
         }
-        check.rejectSelf(Schema.HEALTH_CHECK_NOT_SUPPORTED);
+        return new HealthCheckConfig(type, path, host, interval, timeout, healthyThreshold, unhealthyThreshold,
+                expectedStatuses);
+    }
+
+    private static String probeType(Node check) {
+        String type = check.string("type", Schema.DEFAULT_HEALTH_CHECK_TYPE);
+        if (type != null && !Schema.HEALTH_CHECK_TYPES.contains(type)) {
+            check.reject("type", "unknown type \"" + type + "\"" + Spelling.hint(type, Schema.HEALTH_CHECK_TYPES)
+                    + " (valid: " + String.join(", ", Schema.HEALTH_CHECK_TYPES) + ")");
+            return null;
+        }
+        return type;
+    }
+
+    private static String probePath(Node check) {
+        String path = check.string("path", Schema.DEFAULT_HEALTH_CHECK_PATH);
+        if (path == null) {
+            return null;
+        }
+        // The probe sends it in origin form, which always starts with "/" (RFC 9112 §3.2.1).
+        if (!path.startsWith("/")) {
+            check.reject("path", "must start with \"/\", got \"" + path + "\"");
+            return null;
+        }
+        // The request line is split on spaces (RFC 9112 §3), and a CR or LF would end it early.
+        if (path.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+            check.reject("path", "must not contain spaces or control characters, got \"" + path + "\"");
+            return null;
+        }
+        return path;
+    }
+
+    /** A Host header value: a name or address with an optional port (RFC 9110 §7.2). */
+    private static String probeHost(Node check) {
+        String host = check.string("host");
+        if (host == null) {
+            return null;
+        }
+        if (host.isBlank()) {
+            check.reject("host", "must not be empty; leave host out to send the server's address");
+            return null;
+        }
+        // A CR or LF here would let the config inject headers into every probe.
+        if (host.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c) || c == '/')) {
+            check.reject("host", "not a host name: \"" + host + "\"");
+            return null;
+        }
+        return host;
+    }
+
+    /** A count of probes in a row; 0 would flip the state without any probe at all. */
+    private static Integer threshold(Node check, String key, int fallback) {
+        Integer count = check.integer(key, fallback);
+        if (count != null && count < 1) {
+            check.reject(key, "must be >= 1, got " + count);
+            return null;
+        }
+        return count;
     }
 }

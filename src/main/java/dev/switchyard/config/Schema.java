@@ -1,7 +1,7 @@
 package dev.switchyard.config;
 
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Every key the configuration knows, and the defaults that {@code reference.conf} cannot hold.
@@ -18,7 +18,8 @@ final class Schema {
      *
      * @param path dotted path as the docs write it: {@code []} stands for any list element,
      *             {@code <name>} for any pool name
-     * @param keys the keys allowed directly inside, in the order config.md lists them
+     * @param keys the keys allowed directly inside, in the order config.md lists them; a key
+     *             config.md does not show sits next to its closest relative
      */
     record Section(String path, List<String> keys) {
 
@@ -44,7 +45,8 @@ final class Schema {
     static final Section SERVER = new Section("switchyard.pools.<name>.servers[]",
             List.of("address", "weight", "backup"));
     static final Section HEALTH_CHECK = new Section("switchyard.pools.<name>.health-check",
-            List.of("path", "interval", "timeout", "healthy-threshold", "unhealthy-threshold"));
+            List.of("type", "path", "host", "interval", "timeout", "healthy-threshold", "unhealthy-threshold",
+                    "expected-statuses"));
     static final Section TIMEOUTS = new Section("switchyard.timeouts",
             List.of("connect", "client-header", "client-idle", "upstream-response"));
     static final Section LIMITS = new Section("switchyard.limits", List.of("max-header-size"));
@@ -75,16 +77,28 @@ final class Schema {
     /** Every strategy name config.md defines, in the order an error lists them. */
     static final List<String> STRATEGIES = List.of("round-robin", "least-connections");
 
+    // Health-check defaults, applied to each key a present health-check block leaves out. They
+    // cannot live in reference.conf for the same reason as the ones above: a pool is a map value.
+    // An absent block means no active checks at all, which is not the same as these defaults.
+    /** {@code http} sends a GET and reads the status; {@code tcp} only connects. */
+    static final List<String> HEALTH_CHECK_TYPES = List.of("http", "tcp");
+    static final String DEFAULT_HEALTH_CHECK_TYPE = "http";
+    static final String DEFAULT_HEALTH_CHECK_PATH = "/health";
+    static final Duration DEFAULT_HEALTH_CHECK_INTERVAL = Duration.ofSeconds(2);
+    static final Duration DEFAULT_HEALTH_CHECK_TIMEOUT = Duration.ofSeconds(1);
+    static final int DEFAULT_HEALTHY_THRESHOLD = 2;
+    static final int DEFAULT_UNHEALTHY_THRESHOLD = 3;
+    /** Empty: any 2xx or 3xx passes, as config.md promises for a block that names no statuses. */
+    static final List<Integer> DEFAULT_EXPECTED_STATUSES = List.of();
+
+    /** The status codes RFC 9110 §15 defines: three digits, first digit 1 to 5. */
+    static final int MIN_STATUS = 100;
+    static final int MAX_STATUS = 599;
+
     /**
-     * Contract keys and values that later work brings to life. They are validated like any other
-     * key and then refused with these reasons, so a config never silently runs without them.
+     * Contract keys that later work brings to life. They are validated like any other key and
+     * then refused with this reason, so a config never silently runs without them.
      */
-    static final Map<String, String> NOT_SUPPORTED_STRATEGIES = Map.of(
-            "least-connections", "not supported yet: least-connections arrives with the balancing issue");
-    static final String ADMIN_NOT_SUPPORTED =
-            "not supported yet: the admin endpoint (/status, /metrics) arrives with health checking and observability";
-    static final String HEALTH_CHECK_NOT_SUPPORTED =
-            "not supported yet: active health checks arrive with the balancing issue";
     static final String TLS_NOT_SUPPORTED =
             "not supported yet: TLS on a listener; terminate TLS in front of Switchyard for now";
 

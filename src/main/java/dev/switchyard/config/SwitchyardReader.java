@@ -30,8 +30,13 @@ final class SwitchyardReader {
             switchyard.reject("threads", "must be >= 0 (0 = one per core), got " + threads);
             threads = null;
         }
-        List<ListenerConfig> listeners = listeners(switchyard);
-        refuseAdmin(switchyard);
+        // Every valid listener bind by address, so that the admin bind is checked against them
+        // even when another listener is invalid.
+        Map<String, Node> bound = new HashMap<>();
+        List<ListenerConfig> listeners = listeners(switchyard, bound);
+        Node adminNode = switchyard.object("admin");
+        AdminConfig admin = adminNode == null ? null : admin(adminNode, bound);
+        boolean adminValid = !switchyard.has("admin") || admin != null;
 
         // Pools before routes: a route is checked against the pool names, and a pool against the
         // routes that name it.
@@ -51,22 +56,26 @@ final class SwitchyardReader {
 
         Timeouts timeouts = timeouts(switchyard.object("timeouts"));
         Limits limits = limits(switchyard.object("limits"));
-        if (threads == null || listeners == null || !poolsValid || routes == null || timeouts == null
-                || limits == null) {
+        if (threads == null || listeners == null || !adminValid || !poolsValid || routes == null
+                || timeouts == null || limits == null) {
             return null;
         }
-        return new SwitchyardConfig(threads, listeners, routes, pools, timeouts, limits);
+        return new SwitchyardConfig(threads, listeners, admin, routes, pools, timeouts, limits);
     }
 
-    /** The listeners, or null if any is invalid; names and bound addresses must be unique. */
-    private static List<ListenerConfig> listeners(Node switchyard) {
+    /**
+     * The listeners, or null if any is invalid; names and bound addresses must be unique.
+     *
+     * @param bound filled with each listener whose bind is valid and not port 0, by
+     *              {@link #sameAddressKey}
+     */
+    private static List<ListenerConfig> listeners(Node switchyard, Map<String, Node> bound) {
         List<Node> nodes = switchyard.objectList("listeners", "no listeners: add at least one");
         if (nodes == null || nodes.isEmpty()) {
             return null;
         }
         List<ListenerConfig> listeners = new ArrayList<>();
         Map<String, Node> byName = new HashMap<>();
-        Map<String, Node> byAddress = new HashMap<>();
         boolean valid = true;
         for (Node listener : nodes) {
             listener.rejectUnknownKeys(Schema.LISTENER);
@@ -83,7 +92,7 @@ final class SwitchyardReader {
             // Port 0 lets the OS pick a free port, which is how tests start several proxies at once.
             HostPort bind = listener.address("bind", true);
             if (bind != null && bind.port() != 0) {
-                Node first = byAddress.putIfAbsent(bind.host().toLowerCase(Locale.ROOT) + " " + bind.port(), listener);
+                Node first = bound.putIfAbsent(sameAddressKey(bind), listener);
                 if (first != null) {
                     // The second bind would fail at start with "address in use"; say so now, with the line.
                     listener.reject("bind", "duplicate address " + bind + ", already bound by " + first.path());
@@ -109,16 +118,27 @@ final class SwitchyardReader {
     }
 
     /**
-     * Validates an admin block so its own errors show now, then refuses it: an operator who
-     * configured /status would otherwise find nothing listening and no reason why.
+     * The admin endpoint, or null after a problem. Its port may be 0 like a listener's, but never
+     * a port a listener binds on the same host: one of the two would fail at start with "address
+     * in use", and /status must not answer on the public port.
      */
-    private static void refuseAdmin(Node switchyard) {
-        Node admin = switchyard.object("admin");
-        if (admin != null) {
-            admin.rejectUnknownKeys(Schema.ADMIN);
-            admin.address("bind", true);
-            admin.rejectSelf(Schema.ADMIN_NOT_SUPPORTED);
+    private static AdminConfig admin(Node admin, Map<String, Node> bound) {
+        admin.rejectUnknownKeys(Schema.ADMIN);
+        HostPort bind = admin.address("bind", true);
+        if (bind == null) {
+            return null;
         }
+        Node listener = bind.port() == 0 ? null : bound.get(sameAddressKey(bind));
+        if (listener != null) {
+            admin.reject("bind", "duplicate address " + bind + ", already bound by " + listener.path());
+            return null;
+        }
+        return new AdminConfig(bind);
+    }
+
+    /** Host names are case-insensitive (RFC 4343), so LOCALHOST:80 and localhost:80 are one bind. */
+    private static String sameAddressKey(HostPort address) {
+        return address.host().toLowerCase(Locale.ROOT) + " " + address.port();
     }
 
     /** Each key falls back to reference.conf on its own, so a partial timeouts block is normal. */

@@ -52,8 +52,10 @@ class ConfigLoaderTest {
         assertThat(config.limits().maxHeaderSize()).as("16k in HOCON is 16 KiB").isEqualTo(16 * 1024);
         assertThat(config.routes()).as("route without host matches any host, prefix defaults to /")
                 .containsExactly(new RouteConfig(null, "/", "web"));
-        assertThat(config.pools().get("web")).as("pool and server defaults").isEqualTo(new PoolConfig("web",
-                "round-robin", List.of(new ServerConfig(new HostPort("127.0.0.1", 9001), 1, false)), 1));
+        assertThat(config.pools().get("web")).as("pool and server defaults, no health check").isEqualTo(
+                new PoolConfig("web", "round-robin",
+                        List.of(new ServerConfig(new HostPort("127.0.0.1", 9001), 1, false)), 1, null));
+        assertThat(config.admin()).as("no admin block, no admin endpoint").isNull();
     }
 
     @Test
@@ -125,6 +127,10 @@ class ConfigLoaderTest {
         assertThat(config.pools().keySet()).as("the sample has the two pools it documents")
                 .containsExactly("web", "api");
         assertThat(config.routes()).as("it routes by host").anyMatch(route -> route.host() != null);
+        assertThat(config.admin()).as("the sample shows the admin endpoint on loopback")
+                .isEqualTo(new AdminConfig(new HostPort("127.0.0.1", 9090)));
+        assertThat(config.pools().values()).as("and a health check on every pool")
+                .allMatch(pool -> pool.healthCheck() != null);
     }
 
     // ---- environment and system properties ----
@@ -443,29 +449,185 @@ class ConfigLoaderTest {
                 at(hocon, "threads", "switchyard.threads: must be >= 0 (0 = one per core), got -2"));
     }
 
-    // ---- keys that later work brings to life ----
+    // ---- admin endpoint ----
 
     @Test
-    void refusesLeastConnectionsAsNotSupportedYet() throws IOException {
-        String hocon = MINIMAL.replace("web { servers", "web {\n strategy = least-connections\n servers");
+    void readsAdminBind() throws Exception {
+        String hocon = MINIMAL.replace("pools {", "admin { bind = \"127.0.0.1:9090\" }\n  pools {");
 
-        assertThat(errorsOf(hocon)).as("a contract value, refused until it is implemented").containsExactly(
-                at(hocon, "least-connections", "switchyard.pools.web.strategy: not supported yet:"
-                        + " least-connections arrives with the balancing issue"));
+        assertThat(load(hocon).admin()).as("the admin block as written")
+                .isEqualTo(new AdminConfig(new HostPort("127.0.0.1", 9090)));
     }
 
     @Test
-    void refusesAdminAfterValidatingItsBind() throws IOException {
+    void allowsAdminOnPortZeroBesideAnEphemeralListener() throws Exception {
+        String hocon = MINIMAL.replace("pools {", "admin { bind = \"127.0.0.1:0\" }\n  pools {");
+
+        assertThat(load(hocon).admin().bind().port()).as("port 0 binds a port of its own, as in tests").isZero();
+    }
+
+    @Test
+    void refusesAdminBindWithoutPort() throws IOException {
         String hocon = MINIMAL.replace("pools {", "admin {\n bind = \"127.0.0.1\"\n }\n  pools {");
 
-        assertThat(errorsOf(hocon)).as("the bind's own error first, then the refusal of the block").containsExactly(
-                at(hocon, "admin", "switchyard.admin: not supported yet: the admin endpoint (/status, /metrics)"
-                        + " arrives with health checking and observability"),
-                at(hocon, "bind = \"127.0.0.1\"", "switchyard.admin.bind: invalid address \"127.0.0.1\": missing port"));
+        assertThat(errorsOf(hocon)).as("validated like a listener's bind").containsExactly(
+                at(hocon, "bind = \"127.0.0.1\"",
+                        "switchyard.admin.bind: invalid address \"127.0.0.1\": missing port"));
     }
 
     @Test
-    void refusesHealthCheckAfterTypeCheckingIt() throws IOException {
+    void refusesAdminBindOnAListenersAddress() throws IOException {
+        String hocon = MINIMAL.replace("127.0.0.1:0", "localhost:8080")
+                .replace("pools {", "admin {\n bind = \"LOCALHOST:8080\"\n }\n  pools {");
+
+        assertThat(errorsOf(hocon)).as("one of the two would fail with 'address in use'; hosts compare"
+                + " case-insensitively").containsExactly(at(hocon, "LOCALHOST:8080",
+                "switchyard.admin.bind: duplicate address LOCALHOST:8080, already bound by switchyard.listeners[0]"));
+    }
+
+    // ---- strategies ----
+
+    @Test
+    void acceptsLeastConnections() throws Exception {
+        String hocon = MINIMAL.replace("web { servers", "web {\n strategy = least-connections\n servers");
+
+        assertThat(load(hocon).pools().get("web").strategy()).as("a contract value, now implemented")
+                .isEqualTo("least-connections");
+    }
+
+    // ---- health checks ----
+
+    @Test
+    void appliesEveryDefaultToAnEmptyHealthCheck() throws Exception {
+        String hocon = MINIMAL.replace("web { servers", "web {\n health-check = {}\n servers");
+
+        assertThat(load(hocon).pools().get("web").healthCheck()).as("{} means an HTTP check with all defaults")
+                .isEqualTo(new HealthCheckConfig("http", "/health", null, Duration.ofSeconds(2),
+                        Duration.ofSeconds(1), 2, 3, List.of()));
+    }
+
+    @Test
+    void readsEveryHealthCheckKeyAsWritten() throws Exception {
+        String hocon = MINIMAL.replace("web { servers", """
+                web {
+                    health-check {
+                      type = http
+                      path = "/ready?deep=1"
+                      host = "shop.example:8080"
+                      interval = 5s
+                      timeout = 500ms
+                      healthy-threshold = 1
+                      unhealthy-threshold = 5
+                      expected-statuses = [ 200, 204 ]
+                    }
+                    servers""");
+
+        assertThat(load(hocon).pools().get("web").healthCheck()).as("every key as written, statuses in file order")
+                .isEqualTo(new HealthCheckConfig("http", "/ready?deep=1", "shop.example:8080", Duration.ofSeconds(5),
+                        Duration.ofMillis(500), 1, 5, List.of(200, 204)));
+    }
+
+    @Test
+    void readsTcpHealthCheckWithTimeoutEqualToInterval() throws Exception {
+        String hocon = MINIMAL.replace("web { servers", "web {\n health-check { type = tcp, interval = 1s }\n servers");
+
+        assertThat(load(hocon).pools().get("web").healthCheck()).as("a timeout as long as the interval is allowed")
+                .isEqualTo(new HealthCheckConfig("tcp", "/health", null, Duration.ofSeconds(1),
+                        Duration.ofSeconds(1), 2, 3, List.of()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "grpc | unknown type \"grpc\" (valid: http, tcp)",
+        "htp  | unknown type \"htp\"; did you mean http? (valid: http, tcp)",
+    })
+    void refusesUnknownHealthCheckTypeListingTheValidOnes(String type, String reason) throws IOException {
+        String hocon = MINIMAL.replace("web { servers", "web {\n health-check { type = " + type + " }\n servers");
+
+        assertThat(errorsOf(hocon)).as("the reason lists every type").containsExactly(
+                at(hocon, "type", "switchyard.pools.web.health-check.type: " + reason));
+    }
+
+    @Test
+    void refusesTimeoutAboveInterval() throws IOException {
+        String hocon = MINIMAL.replace("web { servers",
+                "web {\n health-check {\n interval = 1s\n timeout = 2s\n }\n servers");
+
+        assertThat(errorsOf(hocon)).as("probes would overlap").containsExactly(at(hocon, "timeout",
+                "switchyard.pools.web.health-check.timeout: must not exceed interval (1000ms), got 2000ms"));
+    }
+
+    @Test
+    void refusesShortIntervalUnderTheDefaultTimeoutAtTheBlock() throws IOException {
+        String hocon = MINIMAL.replace("web { servers", "web {\n health-check {\n interval = 500ms\n }\n servers");
+
+        assertThat(errorsOf(hocon)).as("the user never wrote a timeout: say it is the default's")
+                .containsExactly(at(hocon, "health-check", "switchyard.pools.web.health-check.timeout: the default"
+                        + " timeout (1000ms) exceeds interval (500ms); write a timeout of at most the interval"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"healthy-threshold", "unhealthy-threshold"})
+    void refusesThresholdZero(String key) throws IOException {
+        String hocon = MINIMAL.replace("web { servers", "web {\n health-check {\n " + key + " = 0\n }\n servers");
+
+        assertThat(errorsOf(hocon)).as("0 would flip the state without any probe").containsExactly(
+                at(hocon, key, "switchyard.pools.web.health-check." + key + ": must be >= 1, got 0"));
+    }
+
+    @Test
+    void refusesExpectedStatusOutsideTheHttpRange() throws IOException {
+        String hocon = MINIMAL.replace("web { servers",
+                "web {\n health-check {\n expected-statuses = [\n 200\n 700\n 99\n ]\n }\n servers");
+
+        assertThat(errorsOf(hocon)).as("each bad status at its own line, by index").containsExactly(
+                at(hocon, "700", "switchyard.pools.web.health-check.expected-statuses[1]: must be between 100 and 599,"
+                        + " got 700"),
+                at(hocon, "99", "switchyard.pools.web.health-check.expected-statuses[2]: must be between 100 and 599,"
+                        + " got 99"));
+    }
+
+    @Test
+    void refusesExpectedStatusesThatAreNotWholeNumbers() throws IOException {
+        String single = MINIMAL.replace("web { servers",
+                "web {\n health-check {\n expected-statuses = 200\n }\n servers");
+        String word = MINIMAL.replace("web { servers",
+                "web {\n health-check {\n expected-statuses = [ ok ]\n }\n servers");
+
+        assertThat(errorsOf(single)).as("one status is still written as a list").containsExactly(at(single,
+                "expected-statuses", "switchyard.pools.web.health-check.expected-statuses: expected a list of whole"
+                        + " numbers [ ... ], got number 200"));
+        assertThat(errorsOf(word)).as("an element of the wrong type").containsExactly(at(word, "ok",
+                "switchyard.pools.web.health-check.expected-statuses[0]: expected a whole number, got string \"ok\""));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "health     | must start with \"/\", got \"health\"",
+        "/a b       | must not contain spaces or control characters, got \"/a b\"",
+    })
+    void refusesProbePathThatIsNotARequestTarget(String path, String reason) throws IOException {
+        String hocon = MINIMAL.replace("web { servers", "web {\n health-check { path = \"" + path + "\" }\n servers");
+
+        assertThat(errorsOf(hocon)).as("the probe sends path as the request target").containsExactly(
+                at(hocon, "path", "switchyard.pools.web.health-check.path: " + reason));
+    }
+
+    @ParameterizedTest(name = "\"{0}\"")
+    @CsvSource(delimiter = '|', value = {
+        "''            | must not be empty; leave host out to send the server's address",
+        "shop.example/ | not a host name: \"shop.example/\"",
+        "'a b'         | not a host name: \"a b\"",
+    })
+    void refusesProbeHostThatIsNotAHostHeader(String host, String reason) throws IOException {
+        String hocon = MINIMAL.replace("web { servers", "web {\n health-check { host = \"" + host + "\" }\n servers");
+
+        assertThat(errorsOf(hocon)).as("host is sent as the probe's Host header").containsExactly(
+                at(hocon, "host", "switchyard.pools.web.health-check.host: " + reason));
+    }
+
+    @Test
+    void reportsEveryHealthCheckMistakeAtOnce() throws IOException {
         String hocon = MINIMAL.replace("web { servers", """
                 web {
                     health-check {
@@ -477,15 +639,24 @@ class ConfigLoaderTest {
                     }
                     servers""");
 
-        assertThat(errorsOf(hocon)).as("every key type-checked, then the block refused").containsExactly(
-                at(hocon, "health-check", "switchyard.pools.web.health-check: not supported yet:"
-                        + " active health checks arrive with the balancing issue"),
-                at(hocon, "path = health", "switchyard.pools.web.health-check.path: must start with \"/\", got \"health\""),
+        assertThat(errorsOf(hocon)).as("every key checked, each mistake at its line").containsExactly(
+                at(hocon, "path = health",
+                        "switchyard.pools.web.health-check.path: must start with \"/\", got \"health\""),
                 at(hocon, "soon", "switchyard.pools.web.health-check.interval: expected a duration such as 500ms,"
                         + " 2s or 1m, got string \"soon\""),
                 at(hocon, "two", "switchyard.pools.web.health-check.healthy-threshold: expected a whole number,"
                         + " got string \"two\""));
     }
+
+    @Test
+    void refusesHealthCheckThatIsNotAnObject() throws IOException {
+        String hocon = MINIMAL.replace("web { servers", "web {\n health-check = true\n servers");
+
+        assertThat(errorsOf(hocon)).as("refused, never read as 'no health check'").containsExactly(at(hocon,
+                "health-check", "switchyard.pools.web.health-check: expected an object { ... }, got boolean true"));
+    }
+
+    // ---- not supported yet ----
 
     @Test
     void refusesListenerTls() throws IOException {

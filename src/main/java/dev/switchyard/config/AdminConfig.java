@@ -1,0 +1,16 @@
+package dev.switchyard.config;
+
+import java.util.Objects;
+
+/**
+ * The admin endpoint ({@code GET /status}). Immutable.
+ *
+ * @param bind local address; port 0 lets the OS pick one (tests); never the host and port of a
+ *             listener
+ */
+public record AdminConfig(HostPort bind) {
+
+    public AdminConfig {
+        Objects.requireNonNull(bind, "bind");
+    }
+}
