@@ -8,7 +8,8 @@ Nothing is read from disk; any process can regenerate the same bytes.
     backend.py serve [--host 127.0.0.1] [--port 18081]
         GET  /download?bytes=N  -> 200, Content-Length: N, the first N bytes of the stream
         POST /upload (or PUT)   -> reads the body (Content-Length or chunked) in chunks,
-                                   answers "<length> <sha256hex>\\n"; the framing it saw is
+                                   answers "<length> <sha256hex>\\n"; the framing it saw
+                                   (content-length, or chunked and how many chunks) is
                                    in the X-Upload-Framing response header
         GET  /health            -> 200 "ok\\n"
     backend.py emit N     write the first N bytes of the stream to stdout
@@ -101,8 +102,8 @@ class Handler(BaseHTTPRequestHandler):
         te = self.headers.get("Transfer-Encoding", "")
         try:
             if "chunked" in te.lower():
-                framing = "chunked"
                 length = 0
+                chunks = 0
                 while True:
                     line = self.rfile.readline(65537)
                     if not line:
@@ -113,8 +114,10 @@ class Handler(BaseHTTPRequestHandler):
                             pass  # trailers
                         break
                     length += self._read_exact(size, digest)
+                    chunks += 1
                     if self.rfile.read(2) != b"\r\n":
                         raise ValueError("chunk not followed by CRLF")
+                framing = "chunked (%d chunks)" % chunks
             else:
                 framing = "content-length"
                 length = self._read_exact(int(self.headers.get("Content-Length", "0")), digest)

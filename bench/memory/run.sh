@@ -11,7 +11,8 @@
 #
 # Knobs (environment): BYTES (default 1073741824), PROXY_PORT (18080), BACKEND_PORT (18081),
 # STEP_TIMEOUT seconds per transfer (120), TOTAL_TIMEOUT seconds for the whole run (570),
-# JVM_FLAGS (default below), DIRECT=0 to skip the no-proxy baseline, KEEP=1 to keep the work dir.
+# JVM_FLAGS (default below), JAR (default target/switchyard.jar, built if missing),
+# DIRECT=0 to skip the no-proxy baseline, KEEP=1 to keep the work dir.
 set -euo pipefail
 
 TOTAL_TIMEOUT=${TOTAL_TIMEOUT:-570}
@@ -74,12 +75,15 @@ EOF
 }
 
 # --- the jar (a private copy, so a concurrent `mvn clean` cannot pull it away) ---------------
-if [[ ! -f $ROOT/target/switchyard.jar ]]; then
+JAR=${JAR:-$ROOT/target/switchyard.jar}
+if [[ ! -f $JAR && $JAR == "$ROOT/target/switchyard.jar" ]]; then
     log "building target/switchyard.jar"
     (cd "$ROOT" && { timeout 300 mvn -B -q -o package -DskipTests \
                      || timeout 300 mvn -B -q package -DskipTests; })
 fi
-cp "$ROOT/target/switchyard.jar" "$WORK/switchyard.jar"
+[[ -f $JAR ]] || { log "no jar at $JAR"; exit 2; }
+cp "$JAR" "$WORK/switchyard.jar"
+JAR_INFO="$JAR, built $(date -u -r "$JAR" +%Y-%m-%dT%H:%M:%SZ)"
 
 for port in "$PROXY_PORT" "$BACKEND_PORT"; do
     port_free "$port" || { log "127.0.0.1:$port is in use; set PROXY_PORT/BACKEND_PORT"; exit 2; }
@@ -136,7 +140,7 @@ sleep 1
 RSS_IDLE=$(ps -o rss= -p "$PROXY_PID" | tr -d '[:space:]')
 
 log "sha256 of the ${BYTES}-byte stream (computed locally, same generator)"
-EXPECTED=$(timeout "$STEP_TIMEOUT" python3 "$BACKEND" sha256 "$BYTES")
+EXPECTED=$(timeout 180 python3 "$BACKEND" sha256 "$BYTES")
 
 # --- transfers ------------------------------------------------------------------------------
 # Each appends "name|via|bytes|match|seconds|start|end|note" to $WORK/results.
@@ -175,20 +179,20 @@ upload() { # upload NAME PORT VIA FRAMING(chunked|content-length)
             -o "$WORK/$name-$via.body" -w '%{http_code}' "http://127.0.0.1:$port/upload" \
             >"$WORK/$name-$via.code" 2>"$WORK/$name-$via.err"; then :; fi
     t1=$(now)
-    code=$(cat "$WORK/$name-$via.code" 2>/dev/null || echo 000)
-    read -r got sha <"$WORK/$name-$via.body" 2>/dev/null || true
+    code=$(cat "$WORK/$name-$via.code" 2>/dev/null || true)
+    read -r got sha 2>/dev/null <"$WORK/$name-$via.body" || true
     seen=$(tr -d '\r' <"$WORK/$name-$via.hdr" 2>/dev/null | awk -F': ' 'tolower($1)=="x-upload-framing"{print $2}')
-    record "$name" "$via" "${got:-0}" "${sha:-}" "$code" "$t0" "$t1" \
+    record "$name" "$via" "${got:-0}" "${sha:-}" "${code:-000}" "$t0" "$t1" \
         "POST, client sent $framing, backend saw ${seen:-?}"
 }
 
 if [[ $DIRECT == 1 ]]; then
-    download download direct "$BACKEND_PORT"
-    upload upload-chunked direct "$BACKEND_PORT" chunked
+    download download "$BACKEND_PORT" direct
+    upload upload-chunked "$BACKEND_PORT" direct chunked
 fi
-download download proxy "$PROXY_PORT"
-upload upload-chunked proxy "$PROXY_PORT" chunked
-upload upload-content-length proxy "$PROXY_PORT" content-length
+download download "$PROXY_PORT" proxy
+upload upload-chunked "$PROXY_PORT" proxy chunked
+upload upload-content-length "$PROXY_PORT" proxy content-length
 
 sleep 1
 # --- after: is the proxy alive and still serving? any OOM? -----------------------------------
@@ -197,8 +201,7 @@ kill -0 "$PROXY_PID" 2>/dev/null && ALIVE=yes
 small=$(timeout 10 curl -sS "http://127.0.0.1:$PROXY_PORT/download?bytes=4096" 2>/dev/null | sha256sum | cut -d' ' -f1) || true
 [[ $small == "$(python3 "$BACKEND" sha256 4096)" ]] && SERVES=yes
 RSS_END=$(ps -o rss= -p "$PROXY_PID" 2>/dev/null | tr -d '[:space:]') || RSS_END=
-OOM=$(grep -c -E 'OutOfMemoryError|OutOfDirectMemoryError' "$WORK/proxy.log" "$WORK/proxy.out" \
-      | awk -F: '{s+=$2} END{print s+0}')
+OOM=$(cat "$WORK/proxy.log" "$WORK/proxy.out" | grep -c -E 'OutOfMemoryError|OutOfDirectMemoryError' || true)
 LEAKS=$(grep -c 'LEAK:' "$WORK/proxy.log" || true)
 ERRORS=$(grep -c -E ' (ERROR|WARN) ' "$WORK/proxy.log" || true)
 [[ $ALIVE == yes && $SERVES == yes && $OOM == 0 ]] || ALL_OK=0
@@ -215,6 +218,7 @@ mib() { awk -v k="$1" 'BEGIN{printf "%.1f", k/1024}'; }
 echo
 echo "Switchyard memory benchmark  $(date -u +%Y-%m-%dT%H:%M:%SZ)  $(nproc) cores"
 echo "proxy JVM: $JVM_FLAGS  ($(java -version 2>&1 | head -n1))"
+echo "proxy jar: $JAR_INFO"
 echo "payload:   $BYTES bytes, expected sha256 $EXPECTED"
 echo
 printf '%-23s %-7s %11s %7s %8s %8s %14s  %s\n' transfer via bytes sha256 seconds 'MB/s' 'proxy peak RSS' notes
@@ -239,7 +243,7 @@ if [[ -s $WORK/jstat.txt ]]; then
 fi
 echo "proxy alive after: $ALIVE; still serves (4 KiB download intact): $SERVES"
 echo "proxy log: $OOM OutOfMemoryError, $LEAKS Netty LEAK, $ERRORS WARN/ERROR lines"
-if [[ $ERRORS != 0 || $OOM != 0 || $LEAKS != 0 ]]; then
+if [[ $ERRORS != 0 || $OOM != 0 || $LEAKS != 0 || $ALL_OK != 1 ]]; then
     echo "--- proxy log tail ---"; tail -n 20 "$WORK/proxy.log"
 fi
 echo
