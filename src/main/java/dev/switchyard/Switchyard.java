@@ -1,5 +1,6 @@
 package dev.switchyard;
 
+import dev.switchyard.admin.AdminServer;
 import dev.switchyard.config.ConfigLoader;
 import dev.switchyard.config.InvalidConfigException;
 import dev.switchyard.config.SwitchyardConfig;
@@ -7,6 +8,7 @@ import dev.switchyard.demo.ShopBackends;
 import dev.switchyard.frontend.Codecs;
 import dev.switchyard.frontend.Listeners;
 import dev.switchyard.frontend.RuntimeSnapshot;
+import dev.switchyard.health.HealthChecker;
 import dev.switchyard.upstream.Connector;
 import dev.switchyard.upstream.Transport;
 import io.netty.channel.EventLoop;
@@ -22,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -45,11 +48,16 @@ public final class Switchyard implements AutoCloseable {
     private final EventLoopGroup group;
     private final Listeners listeners;
     private final AtomicReference<RuntimeSnapshot> snapshot;
+    private final HealthChecker healthChecker;
+    private final AdminServer admin;
 
-    private Switchyard(EventLoopGroup group, Listeners listeners, AtomicReference<RuntimeSnapshot> snapshot) {
+    private Switchyard(EventLoopGroup group, Listeners listeners, AtomicReference<RuntimeSnapshot> snapshot,
+                       HealthChecker healthChecker, AdminServer admin) {
         this.group = group;
         this.listeners = listeners;
         this.snapshot = snapshot;
+        this.healthChecker = healthChecker;
+        this.admin = admin;
     }
 
     /** Starts serving {@code config}; returns once every listener is bound. */
@@ -58,6 +66,8 @@ public final class Switchyard implements AutoCloseable {
         // A proxy never blocks its loops, so one per core is enough (netty-notes §2).
         int threads = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, transport.ioHandlerFactory());
+        HealthChecker healthChecker = null;
+        AdminServer admin = null;
         try {
             List<EventLoop> loops = new ArrayList<>();
             for (EventExecutor executor : group) {
@@ -67,10 +77,22 @@ public final class Switchyard implements AutoCloseable {
                     Codecs.decoderConfig(config.limits().maxHeaderSize()));
             AtomicReference<RuntimeSnapshot> snapshot =
                     new AtomicReference<>(RuntimeSnapshot.build(config, loops, connector));
+            // Warm-up gate: every health-checked server gets its first probe before any client.
+            healthChecker = new HealthChecker(snapshot.get().healthChecks(), loops, transport,
+                    new SplittableRandom(), System::currentTimeMillis);
+            healthChecker.startAndAwaitFirstRound();
+            admin = config.admin() == null ? null : AdminServer.start(config.admin().bind().host(),
+                    config.admin().bind().port(), () -> snapshot.get().pools().values(), System::currentTimeMillis);
             Listeners listeners = Listeners.bind(config, group, transport, snapshot::get);
             log.info("switchyard started: {} event loop(s), {} pool(s)", threads, config.pools().size());
-            return new Switchyard(group, listeners, snapshot);
+            return new Switchyard(group, listeners, snapshot, healthChecker, admin);
         } catch (InterruptedException | RuntimeException e) {
+            if (admin != null) {
+                admin.close();
+            }
+            if (healthChecker != null) {
+                healthChecker.close();
+            }
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw e;
         }
@@ -78,6 +100,11 @@ public final class Switchyard implements AutoCloseable {
 
     public InetSocketAddress listenerAddress(String name) {
         return listeners.address(name);
+    }
+
+    /** The admin endpoint's bound address; null without an {@code admin} block. */
+    public InetSocketAddress adminAddress() {
+        return admin == null ? null : admin.address();
     }
 
     public RuntimeSnapshot snapshot() {
@@ -88,6 +115,10 @@ public final class Switchyard implements AutoCloseable {
     @Override
     public void close() {
         listeners.close();
+        if (admin != null) {
+            admin.close();
+        }
+        healthChecker.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 

@@ -1,6 +1,9 @@
 package dev.switchyard.frontend;
 
+import dev.switchyard.balance.LeastConnections;
 import dev.switchyard.balance.RoundRobin;
+import dev.switchyard.balance.Strategy;
+import dev.switchyard.config.HealthCheckConfig;
 import dev.switchyard.config.PoolConfig;
 import dev.switchyard.config.RouteConfig;
 import dev.switchyard.config.ServerConfig;
@@ -9,7 +12,9 @@ import dev.switchyard.proxy.ProxySettings;
 import dev.switchyard.route.Route;
 import dev.switchyard.route.Router;
 import dev.switchyard.upstream.Connector;
+import dev.switchyard.upstream.HealthState;
 import dev.switchyard.upstream.Pool;
+import dev.switchyard.upstream.RetryBudget;
 import dev.switchyard.upstream.Server;
 import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
@@ -27,6 +32,17 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public record RuntimeSnapshot(SwitchyardConfig config, Router<Pool> router, Map<String, Pool> pools,
                               ProxySettings proxySettings) {
+
+    /** The pools that have active health checks, with their settings, for the health checker. */
+    public Map<Pool, HealthCheckConfig> healthChecks() {
+        Map<Pool, HealthCheckConfig> checks = new LinkedHashMap<>();
+        for (PoolConfig pool : config.pools().values()) {
+            if (pool.healthCheck() != null) {
+                checks.put(pools.get(pool.name()), pool.healthCheck());
+            }
+        }
+        return checks;
+    }
 
     /**
      * Idle keep-alive connections kept per event loop and server; above it a released
@@ -56,12 +72,25 @@ public record RuntimeSnapshot(SwitchyardConfig config, Router<Pool> router, Map<
             if (address.isUnresolved()) {
                 throw new IllegalArgumentException("pool " + config.name() + ": cannot resolve " + server.address());
             }
+            // Warm-up gate (config.md): with health checks a server takes no traffic before its
+            // first passing probe; without them it is UP from the start.
+            HealthState initial = config.healthCheck() != null ? HealthState.DOWN : HealthState.UP;
             servers.add(new Server(server.address().toString(), address, server.weight(), server.backup(),
-                    loops, MAX_IDLE_PER_LOOP));
+                    loops, MAX_IDLE_PER_LOOP, initial));
         }
-        // Each pool starts its rotation at a random place, so a fleet of proxies restarted
-        // together does not hit the same first server (Envoy seeds its scheduler likewise).
-        RoundRobin<Server> strategy = new RoundRobin<>(() -> ThreadLocalRandom.current().nextInt(1 << 20));
-        return new Pool(config.name(), servers, config.retries(), strategy);
+        return new Pool(config.name(), servers, config.retries(), strategy(config.strategy()),
+                new RetryBudget(System::nanoTime));
+    }
+
+    /**
+     * Each pool starts its rotation at a random place, so a fleet of proxies restarted together
+     * does not hit the same first server (Envoy seeds its scheduler likewise).
+     */
+    private static Strategy<Server> strategy(String name) {
+        return switch (name) {
+            case "least-connections" -> new LeastConnections<>(() -> ThreadLocalRandom.current().nextInt(1 << 20));
+            case "round-robin" -> new RoundRobin<>(() -> ThreadLocalRandom.current().nextInt(1 << 20));
+            default -> throw new IllegalArgumentException("unknown strategy " + name);
+        };
     }
 }

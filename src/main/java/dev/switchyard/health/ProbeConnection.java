@@ -1,5 +1,6 @@
 package dev.switchyard.health;
 
+import dev.switchyard.upstream.FailureReason;
 import dev.switchyard.upstream.Server;
 import dev.switchyard.upstream.Transport;
 import io.netty.bootstrap.Bootstrap;
@@ -10,7 +11,6 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -74,11 +74,6 @@ final class ProbeConnection {
     }
 
     static String reasonOf(Throwable cause) {
-        if (cause == null || cause.getMessage() == null) {
-            return cause == null ? "failed" : cause.getClass().getSimpleName();
-        }
-        String message = cause.getMessage();
-        int colon = message.indexOf(": /");
-        return (colon > 0 ? message.substring(0, colon) : message).toLowerCase(Locale.ROOT);
+        return FailureReason.of(cause, "failed");
     }
 }

@@ -94,7 +94,7 @@ final class ServerHealth {
     private void onProbeResult(ProbeResult result) {
         probing = false;
         server.recordCheck(result.toString());
-        observe(result.passed(), result.detail(), "checks");
+        observe(result.passed(), result.detail(), "");
         firstVerdict.complete(null);
         scheduleNext();
     }
@@ -108,11 +108,11 @@ final class ServerHealth {
         if (stopped) {
             return;
         }
-        observe(false, reason, "failures");
+        observe(false, reason, " (live traffic)");
         probeNow();
     }
 
-    private void observe(boolean passed, String detail, String what) {
+    private void observe(boolean passed, String detail, String source) {
         HealthState before = machine.state();
         HealthState flipped = machine.observe(passed);
         if (flipped == null || server.state() == HealthState.DRAINING) {
@@ -122,7 +122,7 @@ final class ServerHealth {
         pool.rebuildSelector();
         String why = passed
                 ? (machine.streak() == 1 ? "check passed: " : machine.streak() + " checks passed: ") + detail
-                : machine.streak() + " " + what + " in a row: " + detail;
+                : machine.streak() + (machine.streak() == 1 ? " check failed" : " checks failed") + source + ": " + detail;
         log.info("pool {} server {}: {} -> {} ({})", pool.name(), server.label(), before, flipped, why);
     }
 

@@ -1,6 +1,7 @@
 package dev.switchyard.proxy;
 
 import dev.switchyard.upstream.Connector;
+import dev.switchyard.upstream.FailureReason;
 import dev.switchyard.upstream.Pool;
 import dev.switchyard.upstream.ResponseListener;
 import dev.switchyard.upstream.Server;
@@ -82,6 +83,7 @@ public final class Exchange implements ResponseListener {
     public static Exchange start(Downstream client, Pool pool, ProxySettings settings, HttpRequest request) {
         RequestPlan plan = RequestPlan.prepare(request, client.channel().remoteAddress(), settings.scheme());
         Exchange exchange = new Exchange(client, pool, settings, request, plan);
+        pool.retryBudget().recordRequest();
         exchange.attempt();
         return exchange;
     }
@@ -182,7 +184,7 @@ public final class Exchange implements ResponseListener {
             return;
         }
         if (!future.isSuccess()) {
-            target.failed();
+            target.trafficFailed(FailureReason.of(future.cause(), "connect failed"));
             retryOrFail(Failure.CONNECT_FAILED, future.cause());
             return;
         }
@@ -216,7 +218,7 @@ public final class Exchange implements ResponseListener {
 
     private void responseTimedOut() {
         if (state == State.SENDING) {
-            server.failed();
+            server.answerFailed();
             detachUpstream(false);
             fail(HttpResponseStatus.GATEWAY_TIMEOUT,
                     "server " + server.label() + " did not answer within " + settings.upstreamResponse().toMillis() + " ms");
@@ -227,7 +229,7 @@ public final class Exchange implements ResponseListener {
         endAttempt();
         lastFailure = (failure == Failure.CONNECT_FAILED ? "cannot connect to " : "connection lost to ")
                 + server.label() + describe(cause);
-        if (RetryPolicy.INSTANCE.mayRetry(failure, request.method(), body.replayable(), retriesDone, pool.retries())) {
+        if (RetryPolicy.INSTANCE.mayRetry(failure, request.method(), body.replayable(), retriesDone, pool)) {
             if (tried == null) {
                 tried = new HashSet<>(4);
             }
@@ -241,7 +243,7 @@ public final class Exchange implements ResponseListener {
     }
 
     private static String describe(Throwable cause) {
-        return cause == null || cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")";
+        return cause == null ? "" : " (" + FailureReason.of(cause, "failed") + ")";
     }
 
     // ---- response -------------------------------------------------------------------------
@@ -321,7 +323,7 @@ public final class Exchange implements ResponseListener {
     }
 
     private void invalidResponse(Throwable cause) {
-        server.failed();
+        server.answerFailed();
         if (state == State.RESPONDING) {
             abortClient();
             return;
@@ -359,7 +361,7 @@ public final class Exchange implements ResponseListener {
             requestWritten = false;
             attemptOn(server, false);
         } else if (state == State.SENDING) {
-            server.failed();
+            server.trafficFailed(FailureReason.of(cause, "connection closed before any response byte"));
             cancelResponseTimer();
             retryOrFail(Failure.RESET_BEFORE_RESPONSE, cause);
         } else if (state == State.RESPONDING) {

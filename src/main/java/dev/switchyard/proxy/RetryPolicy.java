@@ -1,5 +1,6 @@
 package dev.switchyard.proxy;
 
+import dev.switchyard.upstream.Pool;
 import io.netty.handler.codec.http.HttpMethod;
 
 /**
@@ -9,7 +10,8 @@ import io.netty.handler.codec.http.HttpMethod;
  * any response byte is retried only for idempotent methods (RFC 9110 §9.2.2), because the
  * backend may have acted on a POST before it died. A response timeout is never retried: the
  * backend is slow, not dead, and a second copy would double its load (504 instead). A retry
- * also needs the request body still replayable (kept in full by the {@link ReplayBuffer}).
+ * also needs the request body still replayable (kept in full by the {@link ReplayBuffer}) and
+ * room in the pool's {@link dev.switchyard.upstream.RetryBudget}.
  */
 final class RetryPolicy {
 
@@ -18,6 +20,16 @@ final class RetryPolicy {
     private RetryPolicy() {
     }
 
+    /**
+     * Whether this failure may be retried on another server of {@code pool}. A yes takes one
+     * retry from the pool's budget, so ask only when about to retry.
+     */
+    boolean mayRetry(Failure failure, HttpMethod method, boolean bodyReplayable, int retriesDone, Pool pool) {
+        return mayRetry(failure, method, bodyReplayable, retriesDone, pool.retries())
+                && pool.retryBudget().tryAcquire();
+    }
+
+    /** The rules without the budget. */
     boolean mayRetry(Failure failure, HttpMethod method, boolean bodyReplayable, int retriesDone, int retries) {
         if (retriesDone >= retries || !bodyReplayable) {
             return false;

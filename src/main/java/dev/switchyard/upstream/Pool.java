@@ -17,13 +17,15 @@ public final class Pool {
     private final List<Server> servers;
     private final int retries;
     private final Strategy<Server> strategy;
+    private final RetryBudget retryBudget;
     private volatile Selector<Server> selector;
 
-    public Pool(String name, List<Server> servers, int retries, Strategy<Server> strategy) {
+    public Pool(String name, List<Server> servers, int retries, Strategy<Server> strategy, RetryBudget retryBudget) {
         this.name = name;
         this.servers = List.copyOf(servers);
         this.retries = retries;
         this.strategy = strategy;
+        this.retryBudget = retryBudget;
         this.selector = strategy.build(usable(), null);
     }
 
@@ -36,21 +38,28 @@ public final class Pool {
 
     public Selector<Server> selector() { return selector; }
 
+    public RetryBudget retryBudget() { return retryBudget; }
+
     /**
-     * The servers that may take traffic: the primaries, or the backups when the pool has no
-     * primary. Health state joins this rule with active health checks (issue 3); until then
-     * every server counts as UP.
+     * The servers that may take new traffic: the UP primaries, else the UP backups (a backup
+     * serves only while no primary is UP, and hands back as soon as one is). Never DOWN or
+     * DRAINING ones. Empty means 503 at once.
      */
     public List<Server> usable() {
         List<Server> primaries = new ArrayList<>();
         List<Server> backups = new ArrayList<>();
         for (Server server : servers) {
-            (server.backup() ? backups : primaries).add(server);
+            if (server.state() == HealthState.UP) {
+                (server.backup() ? backups : primaries).add(server);
+            }
         }
         return primaries.isEmpty() ? backups : primaries;
     }
 
-    /** Rebuilds the selector after the usable set changed; carries the rotation over. */
+    /**
+     * Rebuilds the selector after a health flip; carries the rotation over. Called only from
+     * the health checker's loop for this pool, so two rebuilds never race.
+     */
     public void rebuildSelector() {
         selector = strategy.build(usable(), selector);
     }

@@ -14,8 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * connections, kept per event loop.
  *
  * <p>Thread confinement: the address, weight and backup flag are fixed. The counters are
- * atomics written by the proxy on any event loop and read by strategies (and later the admin
- * endpoint). Each {@link LoopConnections} is touched only from its own loop; the map that
+ * atomics written by the proxy on any event loop and read by strategies and the admin
+ * endpoint. The health state, its time and the last check result are volatile, written only
+ * by the health checker (on the one loop that probes this server) and read by anyone. Each {@link LoopConnections} is touched only from its own loop; the map that
  * holds them is built in the constructor and never changes, so reading it needs no lock.
  */
 public final class Server implements Candidate {
@@ -29,6 +30,10 @@ public final class Server implements Candidate {
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final Map<EventLoop, LoopConnections> idleByLoop;
+    private volatile HealthState state;
+    private volatile long stateSinceMillis = System.currentTimeMillis();
+    private volatile String lastCheck = "none yet";
+    private volatile TrafficFailureListener failureListener;
 
     /**
      * @param label   the address as configured, for logs and error messages
@@ -36,7 +41,7 @@ public final class Server implements Candidate {
      *                would block a loop (Netty's default resolver calls InetAddress)
      */
     public Server(String label, InetSocketAddress address, int weight, boolean backup,
-                  List<EventLoop> loops, int maxIdlePerLoop) {
+                  List<EventLoop> loops, int maxIdlePerLoop, HealthState initial) {
         this.label = label;
         this.address = address;
         this.weight = weight;
@@ -46,6 +51,7 @@ public final class Server implements Candidate {
             map.put(loop, new LoopConnections(loop, maxIdlePerLoop));
         }
         this.idleByLoop = map;
+        this.state = initial;
     }
 
     public String label() { return label; }
@@ -83,8 +89,39 @@ public final class Server implements Candidate {
 
     public void exchangeEnded() { inFlight.decrementAndGet(); }
 
-    /** A connect failure or reset seen by live traffic. */
-    public void failed() { failures.incrementAndGet(); }
+    public HealthState state() { return state; }
+
+    public long stateSinceMillis() { return stateSinceMillis; }
+
+    /** The last probe's outcome in words, e.g. "passed: 200" or "failed: connection refused". */
+    public String lastCheck() { return lastCheck; }
+
+    /** Health checker only: the server flipped. */
+    public void changeState(HealthState next, long nowMillis) {
+        stateSinceMillis = nowMillis;
+        state = next;
+    }
+
+    /** Health checker only. */
+    public void recordCheck(String result) { lastCheck = result; }
+
+    /** Health checker only: who hears about live traffic failures of this server. */
+    public void listenForTrafficFailures(TrafficFailureListener listener) { failureListener = listener; }
+
+    /**
+     * A connect failure or a reset before any response byte on live traffic: counted, and
+     * reported to the health checker as a failed check.
+     */
+    public void trafficFailed(String reason) {
+        failures.incrementAndGet();
+        TrafficFailureListener listener = failureListener;
+        if (listener != null) {
+            listener.trafficFailed(this, reason);
+        }
+    }
+
+    /** A failure that says nothing about reachability (a slow or garbled answer): counted only. */
+    public void answerFailed() { failures.incrementAndGet(); }
 
     void connectionOpened() { openConnections.incrementAndGet(); }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchyard.balance.RoundRobin;
 import dev.switchyard.upstream.Pool;
+import dev.switchyard.upstream.RetryBudget;
 import dev.switchyard.upstream.Server;
 import io.netty.channel.Channel;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -26,7 +27,7 @@ class ExchangeTest {
     void answers503AtOnceWhenThePoolHasNoUsableServer() {
         EmbeddedChannel channel = new EmbeddedChannel();
         RecordingDownstream client = new RecordingDownstream(channel);
-        Pool empty = new Pool("web", List.<Server>of(), 1, new RoundRobin<>(() -> 0));
+        Pool empty = new Pool("web", List.<Server>of(), 1, new RoundRobin<>(() -> 0), new RetryBudget(System::nanoTime));
         ProxySettings settings = new ProxySettings(null, Duration.ofSeconds(1), 1024, "http");
         DefaultHttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
         request.headers().set("Host", "x");

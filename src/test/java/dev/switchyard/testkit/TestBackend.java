@@ -50,6 +50,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code /slow?ms=N}: answers after N ms;</li>
  *   <li>{@code /close}: closes without answering; {@code /truncate}: promises 1000 bytes, sends 10, closes;</li>
  *   <li>{@code /first-only}: answers the first request of a connection, closes on later ones;</li>
+ *   <li>{@code /health}: 200 or 503 as {@link #setHealthy} says, counted apart from other requests;</li>
  *   <li>{@code /hop}: an answer full of hop-by-hop headers;</li>
  *   <li>{@code /unframed}: a body delimited by the close; {@code /status?code=N}: that status;</li>
  *   <li>{@code /continue}: answers {@code Expect: 100-continue} with 100 before reading the body;</li>
@@ -67,6 +68,9 @@ public final class TestBackend implements AutoCloseable {
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final Map<Channel, Boolean> open = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicBoolean healthy = new java.util.concurrent.atomic.AtomicBoolean(true);
+    private final AtomicInteger healthChecks = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicLong downloadBytesSent = new java.util.concurrent.atomic.AtomicLong();
 
     private TestBackend(String name) throws InterruptedException {
@@ -100,6 +104,12 @@ public final class TestBackend implements AutoCloseable {
 
     public List<Seen> seen() { return seen; }
 
+    /** What /health answers from now on: 200 when healthy, 503 when not. */
+    public void setHealthy(boolean value) { healthy.set(value); }
+
+    /** Health probes received (they are not in {@link #seen()}). */
+    public int healthChecks() { return healthChecks.get(); }
+
     /** Body bytes /download has handed to its socket so far, across all requests. */
     public long downloadBytesSent() { return downloadBytesSent.get(); }
 
@@ -109,6 +119,9 @@ public final class TestBackend implements AutoCloseable {
     /** Stops listening and drops every open connection, like a crashed server. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         server.close().syncUninterruptibly();
         open.keySet().forEach(Channel::close);
         group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
@@ -158,7 +171,11 @@ public final class TestBackend implements AutoCloseable {
         private void onHead(ChannelHandlerContext ctx, HttpRequest head) {
             request = head;
             path = new QueryStringDecoder(head.uri()).path();
-            seen.add(new Seen(head.method().name(), head.uri(), head.headers().copy()));
+            if ("/health".equals(path)) {
+                healthChecks.incrementAndGet();
+            } else {
+                seen.add(new Seen(head.method().name(), head.uri(), head.headers().copy()));
+            }
             received = 0;
             digest = sha256();
             echoing = false;
@@ -224,6 +241,8 @@ public final class TestBackend implements AutoCloseable {
                     ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(pattern(0, 10))))
                             .addListener(ChannelFutureListener.CLOSE);
                 }
+                case "/health" -> send(ctx, healthy.get() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                        healthy.get() ? "ok\n" : "sick\n");
                 case "/hop" -> {
                     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
                             Unpooled.copiedBuffer("hop\n", StandardCharsets.UTF_8));
