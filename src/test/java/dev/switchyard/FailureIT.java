@@ -64,6 +64,9 @@ class FailureIT {
                     assertThat(response.text()).startsWith("3 ");
                 }
             }
+            assertThat(proxy.switchyard().snapshot().pools().get("web").servers().get(0).state())
+                    .as("without health checks, live failures alone eject the dead server (nginx's max_fails)")
+                    .isEqualTo(dev.switchyard.upstream.HealthState.DOWN);
         }
     }
 

@@ -33,13 +33,11 @@ import java.util.concurrent.ThreadLocalRandom;
 public record RuntimeSnapshot(SwitchyardConfig config, Router<Pool> router, Map<String, Pool> pools,
                               ProxySettings proxySettings) {
 
-    /** The pools that have active health checks, with their settings, for the health checker. */
+    /** Every pool with its health-check settings (null for a pool without), for the health checker. */
     public Map<Pool, HealthCheckConfig> healthChecks() {
         Map<Pool, HealthCheckConfig> checks = new LinkedHashMap<>();
         for (PoolConfig pool : config.pools().values()) {
-            if (pool.healthCheck() != null) {
-                checks.put(pools.get(pool.name()), pool.healthCheck());
-            }
+            checks.put(pools.get(pool.name()), pool.healthCheck());
         }
         return checks;
     }

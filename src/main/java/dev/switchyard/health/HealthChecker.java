@@ -30,8 +30,13 @@ public final class HealthChecker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HealthChecker.class);
 
     private final List<ServerHealth> checks = new ArrayList<>();
+    private final List<PassiveHealth> passive = new ArrayList<>();
     private final Duration longestTimeout;
 
+    /**
+     * @param pools       every pool, with its health-check settings or null for a pool without
+     *                    them (whose servers only live traffic can eject, see {@link PassiveHealth})
+     */
     public HealthChecker(Map<Pool, HealthCheckConfig> pools, List<EventLoop> loops, Transport transport,
                          SplittableRandom random, LongSupplier wallClockMillis) {
         Duration longest = Duration.ZERO;
@@ -40,6 +45,13 @@ public final class HealthChecker implements AutoCloseable {
             Pool pool = entry.getKey();
             HealthCheckConfig config = entry.getValue();
             EventLoop loop = loops.get(index++ % loops.size());
+            if (config == null) {
+                for (Server server : pool.servers()) {
+                    passive.add(new PassiveHealth(pool, server, loop, PassiveHealth.WINDOW, System::nanoTime,
+                            wallClockMillis));
+                }
+                continue;
+            }
             Probe probe = "tcp".equals(config.type())
                     ? new TcpProbe(transport, config.timeout())
                     : new HttpProbe(transport, config.timeout(), config.path(), config.host(), config.expectedStatuses());
@@ -60,6 +72,7 @@ public final class HealthChecker implements AutoCloseable {
      * server had its chance to pass one probe. A server that has not passed stays DOWN.
      */
     public void startAndAwaitFirstRound() throws InterruptedException {
+        passive.forEach(PassiveHealth::start);
         if (checks.isEmpty()) {
             return;
         }
@@ -81,5 +94,6 @@ public final class HealthChecker implements AutoCloseable {
     @Override
     public void close() {
         checks.forEach(ServerHealth::stop);
+        passive.forEach(PassiveHealth::stop);
     }
 }
