@@ -35,10 +35,12 @@ final class Schema {
 
     static final Section ROOT = new Section("", List.of("switchyard"));
     static final Section SWITCHYARD = new Section("switchyard",
-            List.of("threads", "listeners", "admin", "routes", "pools", "timeouts", "limits"));
+            List.of("threads", "listeners", "admin", "access-log", "routes", "pools", "timeouts", "limits"));
     static final Section LISTENER = new Section("switchyard.listeners[]", List.of("name", "bind", "tls"));
     static final Section TLS = new Section("switchyard.listeners[].tls", List.of("cert", "key"));
     static final Section ADMIN = new Section("switchyard.admin", List.of("bind"));
+    static final Section ACCESS_LOG = new Section("switchyard.access-log",
+            List.of("enabled", "format", "output", "queue-size"));
     static final Section ROUTE = new Section("switchyard.routes[]", List.of("host", "path-prefix", "pool"));
     static final Section POOL = new Section("switchyard.pools.<name>",
             List.of("strategy", "servers", "health-check", "retries"));
@@ -53,7 +55,7 @@ final class Schema {
 
     /** In config.md order, so the doc test reports missing keys in reading order. */
     static final List<Section> SECTIONS = List.of(
-            ROOT, SWITCHYARD, LISTENER, TLS, ADMIN, ROUTE, POOL, SERVER, HEALTH_CHECK, TIMEOUTS, LIMITS);
+            ROOT, SWITCHYARD, LISTENER, TLS, ADMIN, ACCESS_LOG, ROUTE, POOL, SERVER, HEALTH_CHECK, TIMEOUTS, LIMITS);
 
     // Per-element defaults. HOCON has no way to give a default to every element of a list or every
     // value of a map, so reference.conf cannot carry these; the readers apply them.
@@ -90,6 +92,20 @@ final class Schema {
     static final int DEFAULT_UNHEALTHY_THRESHOLD = 3;
     /** Empty: any 2xx or 3xx passes, as config.md promises for a block that names no statuses. */
     static final List<Integer> DEFAULT_EXPECTED_STATUSES = List.of();
+
+    // Access log. Its defaults live in reference.conf (a single object, so HOCON can hold them);
+    // these are the values it may take.
+    /** {@code text} writes one combined-log-like line per exchange, {@code json} one JSON object per line. */
+    static final List<String> ACCESS_LOG_FORMATS = List.of("text", "json");
+    /** The output that means standard output; any other string is a file path. */
+    static final String ACCESS_LOG_STDOUT = "stdout";
+    /**
+     * Bounds on the lines waiting for the writer thread. Below 1024 a burst of a few milliseconds
+     * fills the queue and lines are dropped; above 16777216 (2^24) a stalled disk lets the queue
+     * hold gigabytes of heap before anything is dropped.
+     */
+    static final int MIN_ACCESS_LOG_QUEUE_SIZE = 1024;
+    static final int MAX_ACCESS_LOG_QUEUE_SIZE = 16 * 1024 * 1024;
 
     /** The status codes RFC 9110 §15 defines: three digits, first digit 1 to 5. */
     static final int MIN_STATUS = 100;

@@ -13,17 +13,20 @@ import java.util.Objects;
  * @param threads   event-loop threads; 0 means "one per core", which the caller decides
  * @param listeners at least one, names and bound addresses unique
  * @param admin     the admin endpoint; null if the file has no {@code admin} block
+ * @param accessLog the access log settings; never null, reference.conf supplies them when the
+ *                  file has no {@code access-log} block
  * @param routes    at least one, in file order (first match wins)
  * @param pools     by name, in file order; every pool is named by a route and vice versa
  * @param timeouts  deadlines
  * @param limits    size limits
  */
 public record SwitchyardConfig(int threads, List<ListenerConfig> listeners, AdminConfig admin,
-                               List<RouteConfig> routes, Map<String, PoolConfig> pools, Timeouts timeouts,
-                               Limits limits) {
+                               AccessLogConfig accessLog, List<RouteConfig> routes, Map<String, PoolConfig> pools,
+                               Timeouts timeouts, Limits limits) {
 
     public SwitchyardConfig {
         listeners = List.copyOf(listeners);
+        Objects.requireNonNull(accessLog, "accessLog");
         routes = List.copyOf(routes);
         // Map.copyOf would lose the file order that logs and /status show pools in.
         pools = Collections.unmodifiableMap(new LinkedHashMap<>(pools));

@@ -1,5 +1,8 @@
 package dev.switchyard.config;
 
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,6 +40,8 @@ final class SwitchyardReader {
         Node adminNode = switchyard.object("admin");
         AdminConfig admin = adminNode == null ? null : admin(adminNode, bound);
         boolean adminValid = !switchyard.has("admin") || admin != null;
+        // reference.conf supplies the block, so it is null only after a recorded problem.
+        AccessLogConfig accessLog = accessLog(switchyard.object("access-log"));
 
         // Pools before routes: a route is checked against the pool names, and a pool against the
         // routes that name it.
@@ -56,11 +61,11 @@ final class SwitchyardReader {
 
         Timeouts timeouts = timeouts(switchyard.object("timeouts"));
         Limits limits = limits(switchyard.object("limits"));
-        if (threads == null || listeners == null || !adminValid || !poolsValid || routes == null
-                || timeouts == null || limits == null) {
+        if (threads == null || listeners == null || !adminValid || accessLog == null || !poolsValid
+                || routes == null || timeouts == null || limits == null) {
             return null;
         }
-        return new SwitchyardConfig(threads, listeners, admin, routes, pools, timeouts, limits);
+        return new SwitchyardConfig(threads, listeners, admin, accessLog, routes, pools, timeouts, limits);
     }
 
     /**
@@ -134,6 +139,78 @@ final class SwitchyardReader {
             return null;
         }
         return new AdminConfig(bind);
+    }
+
+    /**
+     * The access log settings, or null after a problem. reference.conf supplies every key, so only
+     * a user's own value can be wrong. All are checked even while {@code enabled = false}, so that
+     * turning the log on cannot uncover an old mistake.
+     */
+    private static AccessLogConfig accessLog(Node accessLog) {
+        if (accessLog == null) {
+            return null;
+        }
+        accessLog.rejectUnknownKeys(Schema.ACCESS_LOG);
+        Boolean enabled = accessLog.bool("enabled", null);
+        String format = accessLogFormat(accessLog);
+        String output = accessLogOutput(accessLog);
+        Integer queueSize = accessLog.integer("queue-size");
+        if (queueSize != null
+                && (queueSize < Schema.MIN_ACCESS_LOG_QUEUE_SIZE || queueSize > Schema.MAX_ACCESS_LOG_QUEUE_SIZE)) {
+            accessLog.reject("queue-size", "must be between " + Schema.MIN_ACCESS_LOG_QUEUE_SIZE + " and "
+                    + Schema.MAX_ACCESS_LOG_QUEUE_SIZE + ", got " + queueSize);
+            queueSize = null;
+        }
+        if (enabled == null || format == null || output == null || queueSize == null) {
+            return null;
+        }
+        return new AccessLogConfig(enabled, format, output, queueSize);
+    }
+
+    private static String accessLogFormat(Node accessLog) {
+        String format = accessLog.string("format");
+        if (format != null && !Schema.ACCESS_LOG_FORMATS.contains(format)) {
+            accessLog.reject("format", "unknown format \"" + format + "\"" + Spelling.hint(format,
+                    Schema.ACCESS_LOG_FORMATS) + " (valid: " + String.join(", ", Schema.ACCESS_LOG_FORMATS) + ")");
+            return null;
+        }
+        return format;
+    }
+
+    /**
+     * {@code stdout}, or a file path whose directory exists; a relative path is taken from the
+     * working directory, as the writer will open it. Nothing is created here: {@code --check} must
+     * leave no file behind, and the writer creates the file at start.
+     */
+    private static String accessLogOutput(Node accessLog) {
+        String output = accessLog.string("output");
+        if (output == null || output.equals(Schema.ACCESS_LOG_STDOUT)) {
+            return output;
+        }
+        if (output.isBlank()) {
+            accessLog.reject("output", "must not be empty; write stdout or a file path");
+            return null;
+        }
+        Path file;
+        try {
+            file = Path.of(output).toAbsolutePath();
+        } catch (InvalidPathException invalid) {
+            // On Linux only a NUL character lands here, which a quoted HOCON string can hold as an escape.
+            accessLog.reject("output", "not a file path: " + invalid.getReason());
+            return null;
+        }
+        if (Files.isDirectory(file)) {
+            accessLog.reject("output", "\"" + output + "\" is a directory; name a file in it");
+            return null;
+        }
+        // Not null: only a root has no parent, and a root is a directory, refused above.
+        Path directory = file.getParent();
+        if (!Files.isDirectory(directory)) {
+            accessLog.reject("output", "directory " + directory + " does not exist; Switchyard creates the log"
+                    + " file, not its directory");
+            return null;
+        }
+        return output;
     }
 
     /** Host names are case-insensitive (RFC 4343), so LOCALHOST:80 and localhost:80 are one bind. */

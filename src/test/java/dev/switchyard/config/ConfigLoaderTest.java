@@ -485,6 +485,131 @@ class ConfigLoaderTest {
                 "switchyard.admin.bind: duplicate address LOCALHOST:8080, already bound by switchyard.listeners[0]"));
     }
 
+    // ---- access log ----
+
+    @Test
+    void appliesAccessLogDefaultsWhenTheBlockIsAbsent() throws Exception {
+        assertThat(load(MINIMAL).accessLog()).as("reference.conf: off, text lines to stdout, 64 Ki lines queued")
+                .isEqualTo(new AccessLogConfig(false, "text", "stdout", 65536));
+    }
+
+    @Test
+    void readsEveryAccessLogKeyAsWritten() throws Exception {
+        Path log = dir.resolve("access.log");
+        String hocon = MINIMAL.replace("pools {", "access-log {\n enabled = true\n format = json\n output = \""
+                + log + "\"\n queue-size = 16777216\n }\n  pools {");
+
+        assertThat(load(hocon).accessLog()).as("every key as written, the largest queue included")
+                .isEqualTo(new AccessLogConfig(true, "json", log.toString(), 16777216));
+        assertThat(log).as("validation creates no file: --check must leave nothing behind").doesNotExist();
+    }
+
+    @Test
+    void keepsTheOtherAccessLogDefaultsInAPartialBlock() throws Exception {
+        String hocon = MINIMAL.replace("pools {", "access-log { enabled = true, queue-size = 1024 }\n  pools {");
+
+        assertThat(load(hocon).accessLog()).as("each key falls back to reference.conf on its own")
+                .isEqualTo(new AccessLogConfig(true, "text", "stdout", 1024));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "xml | unknown format \"xml\" (valid: text, json)",
+        "jsn | unknown format \"jsn\"; did you mean json? (valid: text, json)",
+    })
+    void refusesUnknownAccessLogFormatListingTheValidOnes(String format, String reason) throws IOException {
+        String hocon = MINIMAL.replace("pools {", "access-log {\n format = " + format + "\n }\n  pools {");
+
+        assertThat(errorsOf(hocon)).as("the reason lists every format").containsExactly(
+                at(hocon, "format", "switchyard.access-log.format: " + reason));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1023", "16777217", "0", "-1"})
+    void refusesQueueSizeOutsideItsRange(int size) throws IOException {
+        String hocon = MINIMAL.replace("pools {", "access-log {\n queue-size = " + size + "\n }\n  pools {");
+
+        assertThat(errorsOf(hocon)).as("too small drops lines in any burst, too large hoards heap").containsExactly(
+                at(hocon, "queue-size", "switchyard.access-log.queue-size: must be between 1024 and 16777216, got "
+                        + size));
+    }
+
+    @Test
+    void refusesOutputInADirectoryThatDoesNotExist() throws IOException {
+        Path missing = dir.resolve("no-such");
+        String hocon = MINIMAL.replace("pools {", "access-log {\n output = \"" + missing.resolve("access.log")
+                + "\"\n }\n  pools {");
+
+        assertThat(errorsOf(hocon)).as("checked even while the log is off, so turning it on cannot fail at start")
+                .containsExactly(at(hocon, "output", "switchyard.access-log.output: directory " + missing
+                        + " does not exist; Switchyard creates the log file, not its directory"));
+        assertThat(missing).as("validation creates nothing").doesNotExist();
+    }
+
+    @ParameterizedTest(name = "\"{0}\"")
+    @CsvSource(delimiter = '|', value = {
+        "''   | must not be empty; write stdout or a file path",
+        "'  ' | must not be empty; write stdout or a file path",
+        "a\\u0000b | not a file path: Nul character not allowed",
+    })
+    void refusesOutputThatIsNotAFilePath(String output, String reason) throws IOException {
+        String hocon = MINIMAL.replace("pools {", "access-log {\n output = \"" + output + "\"\n }\n  pools {");
+
+        assertThat(errorsOf(hocon)).as("output is stdout or a file").containsExactly(
+                at(hocon, "output", "switchyard.access-log.output: " + reason));
+    }
+
+    @Test
+    void refusesOutputThatIsADirectory() throws IOException {
+        String hocon = MINIMAL.replace("pools {", "access-log {\n output = \"" + dir + "\"\n }\n  pools {");
+
+        assertThat(errorsOf(hocon)).as("a directory cannot be appended to").containsExactly(
+                at(hocon, "output", "switchyard.access-log.output: \"" + dir + "\" is a directory; name a file in it"));
+    }
+
+    @Test
+    void refusesAccessLogEnabledThatIsNotABoolean() throws IOException {
+        String hocon = MINIMAL.replace("pools {", "access-log {\n enabled = maybe\n }\n  pools {");
+
+        assertThat(errorsOf(hocon)).as("a switch is true or false").containsExactly(
+                at(hocon, "maybe", "switchyard.access-log.enabled: expected true or false, got string \"maybe\""));
+    }
+
+    @Test
+    void refusesAccessLogThatIsNotAnObject() throws IOException {
+        String hocon = MINIMAL.replace("pools {", "access-log = true\n  pools {");
+
+        assertThat(errorsOf(hocon)).as("refused, never read as 'the defaults'").containsExactly(at(hocon,
+                "access-log", "switchyard.access-log: expected an object { ... }, got boolean true"));
+    }
+
+    @Test
+    void refusesUnknownKeyInAccessLog() throws IOException {
+        String hocon = MINIMAL.replace("pools {", "access-log {\n fromat = json\n }\n  pools {");
+
+        assertThat(errorsOf(hocon)).as("a block merged with reference.conf is checked too").containsExactly(
+                at(hocon, "fromat", "switchyard.access-log.fromat: unknown key; did you mean format?"));
+    }
+
+    @Test
+    void reportsEveryAccessLogMistakeAtOnce() throws IOException {
+        String hocon = MINIMAL.replace("pools {", """
+                access-log {
+                    enabled = 2
+                    format = csv
+                    output = ""
+                    queue-size = 10
+                  }
+                  pools {""");
+
+        assertThat(errorsOf(hocon)).as("every key checked, each mistake at its line").containsExactly(
+                at(hocon, "enabled", "switchyard.access-log.enabled: expected true or false, got number 2"),
+                at(hocon, "csv", "switchyard.access-log.format: unknown format \"csv\" (valid: text, json)"),
+                at(hocon, "output", "switchyard.access-log.output: must not be empty; write stdout or a file path"),
+                at(hocon, "queue-size", "switchyard.access-log.queue-size: must be between 1024 and 16777216,"
+                        + " got 10"));
+    }
+
     // ---- strategies ----
 
     @Test
