@@ -1,6 +1,8 @@
 package dev.switchyard;
 
+import dev.switchyard.accesslog.AccessLog;
 import dev.switchyard.admin.AdminServer;
+import dev.switchyard.config.AccessLogConfig;
 import dev.switchyard.config.ConfigLoader;
 import dev.switchyard.config.InvalidConfigException;
 import dev.switchyard.config.SwitchyardConfig;
@@ -9,6 +11,7 @@ import dev.switchyard.frontend.Codecs;
 import dev.switchyard.frontend.Listeners;
 import dev.switchyard.frontend.RuntimeSnapshot;
 import dev.switchyard.health.HealthChecker;
+import dev.switchyard.metrics.Metrics;
 import dev.switchyard.upstream.Connector;
 import dev.switchyard.upstream.Transport;
 import io.netty.channel.EventLoop;
@@ -50,9 +53,13 @@ public final class Switchyard implements AutoCloseable {
     private final AtomicReference<RuntimeSnapshot> snapshot;
     private final HealthChecker healthChecker;
     private final AdminServer admin;
+    private final Metrics metrics;
+    private final AccessLog accessLog;
 
     private Switchyard(EventLoopGroup group, Listeners listeners, AtomicReference<RuntimeSnapshot> snapshot,
-                       HealthChecker healthChecker, AdminServer admin) {
+                       HealthChecker healthChecker, AdminServer admin, Metrics metrics, AccessLog accessLog) {
+        this.metrics = metrics;
+        this.accessLog = accessLog;
         this.group = group;
         this.listeners = listeners;
         this.snapshot = snapshot;
@@ -61,13 +68,20 @@ public final class Switchyard implements AutoCloseable {
     }
 
     /** Starts serving {@code config}; returns once every listener is bound. */
-    public static Switchyard start(SwitchyardConfig config) throws InterruptedException {
+    public static Switchyard start(SwitchyardConfig config) throws InterruptedException, IOException {
         Transport transport = Transport.detect();
         // A proxy never blocks its loops, so one per core is enough (netty-notes §2).
         int threads = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, transport.ioHandlerFactory());
         HealthChecker healthChecker = null;
         AdminServer admin = null;
+        Metrics metrics = new Metrics();
+        AccessLogConfig logConfig = config.accessLog();
+        AccessLog accessLog = logConfig.enabled()
+                ? AccessLog.open(logConfig.format(), logConfig.output(), logConfig.queueSize()) : null;
+        if (accessLog != null) {
+            metrics.accessLogDrops(accessLog::dropped);
+        }
         try {
             List<EventLoop> loops = new ArrayList<>();
             for (EventExecutor executor : group) {
@@ -76,17 +90,22 @@ public final class Switchyard implements AutoCloseable {
             Connector connector = new Connector(transport, config.timeouts().connect(),
                     Codecs.decoderConfig(config.limits().maxHeaderSize()));
             AtomicReference<RuntimeSnapshot> snapshot =
-                    new AtomicReference<>(RuntimeSnapshot.build(config, loops, connector));
+                    new AtomicReference<>(RuntimeSnapshot.build(config, loops, connector, metrics, accessLog));
             // Warm-up gate: every health-checked server gets its first probe before any client.
             healthChecker = new HealthChecker(snapshot.get().healthChecks(), loops, transport,
                     new SplittableRandom(), System::currentTimeMillis);
             healthChecker.startAndAwaitFirstRound();
             admin = config.admin() == null ? null : AdminServer.start(config.admin().bind().host(),
-                    config.admin().bind().port(), () -> snapshot.get().pools().values(), System::currentTimeMillis);
-            Listeners listeners = Listeners.bind(config, group, transport, snapshot::get);
+                    config.admin().bind().port(), () -> snapshot.get().pools().values(),
+                    () -> snapshot.get().proxySettings().metrics(), metrics, System::currentTimeMillis);
+            Listeners listeners = Listeners.bind(config, group, transport, snapshot::get, metrics);
             log.info("switchyard started: {} event loop(s), {} pool(s)", threads, config.pools().size());
-            return new Switchyard(group, listeners, snapshot, healthChecker, admin);
+            return new Switchyard(group, listeners, snapshot, healthChecker, admin, metrics, accessLog);
         } catch (InterruptedException | RuntimeException e) {
+            if (accessLog != null) {
+                accessLog.close();
+            }
+            metrics.close();
             if (admin != null) {
                 admin.close();
             }
@@ -120,6 +139,10 @@ public final class Switchyard implements AutoCloseable {
         }
         healthChecker.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (accessLog != null) {
+            accessLog.close();
+        }
+        metrics.close();
     }
 
     public static void main(String[] args) {

@@ -1,5 +1,7 @@
 package dev.switchyard.admin;
 
+import dev.switchyard.metrics.Metrics;
+import dev.switchyard.metrics.ProxyMetrics;
 import dev.switchyard.upstream.Pool;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -35,7 +37,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin endpoint: {@code GET /status} as JSON. It runs on its own single thread, apart
+ * The admin endpoint: {@code GET /status} as JSON, {@code GET /metrics} for Prometheus, and
+ * {@code GET /} a live status page. It runs on its own single thread, apart
  * from the proxy's loops, so it answers even when they are saturated (architecture.md).
  * Admin requests are tiny and rare, so unlike the data path this one aggregates them.
  */
@@ -52,7 +55,8 @@ public final class AdminServer implements AutoCloseable {
         this.channel = channel;
     }
 
-    public static AdminServer start(String host, int port, Supplier<Collection<Pool>> pools, LongSupplier wallClockMillis)
+    public static AdminServer start(String host, int port, Supplier<Collection<Pool>> pools,
+                                    Supplier<ProxyMetrics> proxyMetrics, Metrics metrics, LongSupplier wallClockMillis)
             throws InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
@@ -63,7 +67,7 @@ public final class AdminServer implements AutoCloseable {
                         @Override
                         protected void initChannel(Channel ch) {
                             ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_ADMIN_REQUEST),
-                                    new AdminHandler(pools, wallClockMillis));
+                                    new AdminHandler(pools, proxyMetrics, metrics, wallClockMillis));
                         }
                     })
                     .bind(host, port).sync().channel();
@@ -88,10 +92,15 @@ public final class AdminServer implements AutoCloseable {
     /** Routes admin paths; releases every request (SimpleChannelInboundHandler). */
     private static final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final Supplier<Collection<Pool>> pools;
+        private final Supplier<ProxyMetrics> proxyMetrics;
+        private final Metrics metrics;
         private final LongSupplier wallClockMillis;
 
-        AdminHandler(Supplier<Collection<Pool>> pools, LongSupplier wallClockMillis) {
+        AdminHandler(Supplier<Collection<Pool>> pools, Supplier<ProxyMetrics> proxyMetrics, Metrics metrics,
+                     LongSupplier wallClockMillis) {
             this.pools = pools;
+            this.proxyMetrics = proxyMetrics;
+            this.metrics = metrics;
             this.wallClockMillis = wallClockMillis;
         }
 
@@ -104,9 +113,14 @@ public final class AdminServer implements AutoCloseable {
                 respond(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain", "GET only\n");
             } else if ("/status".equals(path)) {
                 respond(ctx, request, HttpResponseStatus.OK, "application/json",
-                        StatusJson.render(pools.get(), wallClockMillis.getAsLong()));
+                        StatusJson.render(pools.get(), proxyMetrics.get(), wallClockMillis.getAsLong()));
+            } else if ("/metrics".equals(path)) {
+                respond(ctx, request, HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
+                        metrics.scrape());
+            } else if ("/".equals(path)) {
+                respond(ctx, request, HttpResponseStatus.OK, "text/html; charset=utf-8", StatusPage.html());
             } else {
-                respond(ctx, request, HttpResponseStatus.NOT_FOUND, "text/plain", "admin paths: /status\n");
+                respond(ctx, request, HttpResponseStatus.NOT_FOUND, "text/plain", "admin paths: /, /status, /metrics\n");
             }
         }
 

@@ -1,5 +1,6 @@
 package dev.switchyard.admin;
 
+import dev.switchyard.metrics.ProxyMetrics;
 import dev.switchyard.upstream.Pool;
 import dev.switchyard.upstream.Server;
 import java.time.Instant;
@@ -15,7 +16,7 @@ final class StatusJson {
     private StatusJson() {
     }
 
-    static String render(Collection<Pool> pools, long nowMillis) {
+    static String render(Collection<Pool> pools, ProxyMetrics metrics, long nowMillis) {
         StringBuilder json = new StringBuilder(256 + pools.size() * 512);
         json.append("{\"time\":").append(string(Instant.ofEpochMilli(nowMillis).toString())).append(",\"pools\":[");
         boolean firstPool = true;
@@ -33,14 +34,14 @@ final class StatusJson {
                     json.append(',');
                 }
                 firstServer = false;
-                server(json, server);
+                server(json, server, metrics.upstreamP99Millis(pool, server));
             }
             json.append("]}");
         }
         return json.append("]}\n").toString();
     }
 
-    private static void server(StringBuilder json, Server server) {
+    private static void server(StringBuilder json, Server server, double p99Millis) {
         json.append("{\"address\":").append(string(server.label()))
                 .append(",\"weight\":").append(server.weight())
                 .append(",\"backup\":").append(server.backup())
@@ -51,6 +52,7 @@ final class StatusJson {
                 .append(",\"requests\":").append(server.requests())
                 .append(",\"failures\":").append(server.failures())
                 .append(",\"openConnections\":").append(server.openConnections())
+                .append(",\"p99Ms\":").append(Double.isNaN(p99Millis) ? "null" : String.format(java.util.Locale.ROOT, "%.2f", p99Millis))
                 .append('}');
     }
 

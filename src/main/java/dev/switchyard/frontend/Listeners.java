@@ -2,6 +2,7 @@ package dev.switchyard.frontend;
 
 import dev.switchyard.config.ListenerConfig;
 import dev.switchyard.config.SwitchyardConfig;
+import dev.switchyard.metrics.Metrics;
 import dev.switchyard.upstream.Connector;
 import dev.switchyard.upstream.Transport;
 import io.netty.bootstrap.ServerBootstrap;
@@ -31,13 +32,14 @@ public final class Listeners implements AutoCloseable {
 
     /** Binds every listener or none: on a failure the ones already bound are closed again. */
     public static Listeners bind(SwitchyardConfig config, EventLoopGroup group, Transport transport,
-                                 Supplier<RuntimeSnapshot> snapshots) throws InterruptedException {
-        FrontendInitializer initializer = new FrontendInitializer(snapshots,
-                Codecs.decoderConfig(config.limits().maxHeaderSize()),
-                config.timeouts().clientHeader(), config.timeouts().clientIdle());
+                                 Supplier<RuntimeSnapshot> snapshots, Metrics metrics) throws InterruptedException {
         Map<String, Channel> bound = new LinkedHashMap<>();
         try {
             for (ListenerConfig listener : config.listeners()) {
+                FrontendInitializer initializer = new FrontendInitializer(snapshots,
+                        Codecs.decoderConfig(config.limits().maxHeaderSize()),
+                        config.timeouts().clientHeader(), config.timeouts().clientIdle(),
+                        metrics.listener(listener.name()));
                 Channel channel = new ServerBootstrap()
                         .group(group)
                         .channel(transport.serverChannelClass())

@@ -1,14 +1,18 @@
 package dev.switchyard.frontend;
 
+import dev.switchyard.accesslog.AccessLog;
+import dev.switchyard.accesslog.AccessLogEntry;
 import dev.switchyard.proxy.Downstream;
 import dev.switchyard.proxy.ErrorResponses;
 import dev.switchyard.proxy.Exchange;
+import dev.switchyard.proxy.ProxySettings;
 import dev.switchyard.upstream.Pool;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
@@ -49,6 +53,9 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
     /** The current exchange forwarded a response byte: no error answer can follow it. */
     private boolean responseStarted;
     private boolean closing;
+    /** The head being answered locally (for the access log), and when it arrived. */
+    private HttpRequest currentHead;
+    private long headStartNanos;
 
     RequestHandler(Supplier<RuntimeSnapshot> snapshots) {
         this.snapshots = snapshots;
@@ -95,6 +102,8 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
         receiving = true;
         answered = false;
         responseStarted = false;
+        headStartNanos = System.nanoTime();
+        currentHead = request;
         HttpResponseStatus refusal = RequestCheck.refusal(request);
         if (refusal != null) {
             rejectAndClose(refusal, RequestCheck.reason(request));
@@ -106,6 +115,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
             answerLocally(request, HttpResponseStatus.NOT_FOUND, "no route for this host and path");
             return;
         }
+        currentHead = null;  // from here the exchange reports this request
         // The exchange may answer at once (503): then it is already complete and forgotten.
         Exchange started = Exchange.start(this, pool, snapshot.proxySettings(), request);
         exchange = started.isDone() ? null : started;
@@ -125,6 +135,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
             if (responseStarted) {
                 abort();
             } else {
+                currentHead = null;  // the exchange already logged this request
                 rejectAndClose(HttpResponseStatus.BAD_REQUEST, "malformed body: " + cause.getMessage());
             }
             return;
@@ -147,14 +158,41 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
         boolean bodyAnnounced = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
         boolean keepAlive = HttpUtil.isKeepAlive(request) && !bodyAnnounced;
         boolean http10 = !request.protocolVersion().isKeepAliveDefault();
-        forward(ErrorResponses.of(status, detail, !keepAlive, keepAlive && http10));
+        FullHttpResponse answer = ErrorResponses.of(status, detail, !keepAlive, keepAlive && http10);
+        report(answer);
+        forward(answer);
         exchangeComplete(keepAlive);
     }
 
     private void rejectAndClose(HttpResponseStatus status, String detail) {
         closing = true;
         releasePending();
-        ctx.writeAndFlush(ErrorResponses.of(status, detail, true, false)).addListener(ChannelFutureListener.CLOSE);
+        FullHttpResponse answer = ErrorResponses.of(status, detail, true, false);
+        report(answer);
+        ctx.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** Metrics and the access log for an answer given here, without a pool. */
+    private void report(FullHttpResponse answer) {
+        ProxySettings settings = snapshots.get().proxySettings();
+        int status = answer.status().code();
+        settings.metrics().localResponse(status);
+        AccessLog accessLog = settings.accessLog();
+        HttpRequest head = currentHead;
+        currentHead = null;
+        if (accessLog != null) {
+            long total = head == null ? 0 : System.nanoTime() - headStartNanos;
+            accessLog.log(new AccessLogEntry(System.currentTimeMillis(), clientIp(),
+                    head == null ? "-" : head.method().name(), head == null ? "-" : head.uri(),
+                    head == null ? "-" : head.protocolVersion().text(), status, answer.content().readableBytes(),
+                    null, null, -1, total, 0, null));
+        }
+    }
+
+    private String clientIp() {
+        java.net.SocketAddress remote = ctx.channel().remoteAddress();
+        return remote instanceof java.net.InetSocketAddress inet && inet.getAddress() != null
+                ? inet.getAddress().getHostAddress() : String.valueOf(remote);
     }
 
     // ---- Downstream: called by the exchange ----------------------------------------------

@@ -1,5 +1,6 @@
 package dev.switchyard.frontend;
 
+import dev.switchyard.accesslog.AccessLog;
 import dev.switchyard.balance.LeastConnections;
 import dev.switchyard.balance.RoundRobin;
 import dev.switchyard.balance.Strategy;
@@ -8,6 +9,8 @@ import dev.switchyard.config.PoolConfig;
 import dev.switchyard.config.RouteConfig;
 import dev.switchyard.config.ServerConfig;
 import dev.switchyard.config.SwitchyardConfig;
+import dev.switchyard.metrics.Metrics;
+import dev.switchyard.metrics.ProxyMetrics;
 import dev.switchyard.proxy.ProxySettings;
 import dev.switchyard.route.Route;
 import dev.switchyard.route.Router;
@@ -49,7 +52,8 @@ public record RuntimeSnapshot(SwitchyardConfig config, Router<Pool> router, Map<
     static final int MAX_IDLE_PER_LOOP = 1024;
 
     /** Builds the snapshot off the event loops: it resolves server names, which may block. */
-    public static RuntimeSnapshot build(SwitchyardConfig config, List<EventLoop> loops, Connector connector) {
+    public static RuntimeSnapshot build(SwitchyardConfig config, List<EventLoop> loops, Connector connector,
+                                        Metrics metrics, AccessLog accessLog) {
         Map<String, Pool> pools = new LinkedHashMap<>();
         for (PoolConfig pool : config.pools().values()) {
             pools.put(pool.name(), buildPool(pool, loops));
@@ -59,7 +63,7 @@ public record RuntimeSnapshot(SwitchyardConfig config, Router<Pool> router, Map<
             routes.add(new Route<>(route.host(), route.pathPrefix(), pools.get(route.pool())));
         }
         ProxySettings settings = new ProxySettings(connector, config.timeouts().upstreamResponse(),
-                ProxySettings.DEFAULT_REPLAY_LIMIT, "http");
+                ProxySettings.DEFAULT_REPLAY_LIMIT, "http", new ProxyMetrics(metrics, pools.values()), accessLog);
         return new RuntimeSnapshot(config, new Router<>(routes), Collections.unmodifiableMap(pools), settings);
     }
 

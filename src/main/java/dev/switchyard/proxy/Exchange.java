@@ -1,5 +1,7 @@
 package dev.switchyard.proxy;
 
+import dev.switchyard.accesslog.AccessLog;
+import dev.switchyard.accesslog.AccessLogEntry;
 import dev.switchyard.upstream.Connector;
 import dev.switchyard.upstream.FailureReason;
 import dev.switchyard.upstream.Pool;
@@ -10,6 +12,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
@@ -63,6 +66,11 @@ public final class Exchange implements ResponseListener {
     /** The current attempt runs on a connection taken from the keep-alive pool. */
     private boolean onReusedConnection;
     private boolean staleRetryUsed;
+    private final long startNanos = System.nanoTime();
+    private final long startMillis = System.currentTimeMillis();
+    private long attemptStartNanos;
+    private int responseStatus;
+    private long bytesSent;
     /** What went wrong with the last attempt, for the 502's body. */
     private String lastFailure;
 
@@ -138,6 +146,8 @@ public final class Exchange implements ResponseListener {
         if (state == State.DONE) {
             return;
         }
+        // 499, as nginx logs it: the client closed the connection before the answer was complete.
+        report(responseStatus != 0 ? responseStatus : 499, responseStatus != 0 ? server : null);
         finish();
         if (upstream != null) {
             // Half a request or half a response is on that connection: never reuse it.
@@ -161,6 +171,7 @@ public final class Exchange implements ResponseListener {
     }
 
     private void attemptOn(Server picked, boolean mayReuse) {
+        attemptStartNanos = System.nanoTime();
         server = picked;
         server.exchangeStarted();
         attemptEnded = false;
@@ -184,7 +195,7 @@ public final class Exchange implements ResponseListener {
             return;
         }
         if (!future.isSuccess()) {
-            target.trafficFailed(FailureReason.of(future.cause(), "connect failed"));
+            target.connectFailed(FailureReason.of(future.cause(), "connect failed"));
             retryOrFail(Failure.CONNECT_FAILED, future.cause());
             return;
         }
@@ -235,6 +246,7 @@ public final class Exchange implements ResponseListener {
             }
             tried.add(server);
             retriesDone++;
+            settings.metrics().retried(pool);
             requestWritten = false;
             attempt();
             return;
@@ -276,6 +288,7 @@ public final class Exchange implements ResponseListener {
         state = State.RESPONDING;
         body.discard();
         upstreamKeepAlive = HttpUtil.isKeepAlive(head);
+        responseStatus = head.status().code();
         closeClientAfter = plan.rewriteResponse(head, requestComplete || !plan.expectsBody());
         client.forward(head);
     }
@@ -309,6 +322,7 @@ public final class Exchange implements ResponseListener {
             return;
         }
         boolean last = content instanceof LastHttpContent;
+        bytesSent += content.content().readableBytes();
         client.forward(content);
         if (last) {
             complete();
@@ -317,6 +331,7 @@ public final class Exchange implements ResponseListener {
 
     private void complete() {
         boolean reusable = upstreamKeepAlive && requestWritten;
+        report(responseStatus, server);
         finish();
         detachUpstream(reusable);
         client.exchangeComplete(!closeClientAfter);
@@ -378,17 +393,41 @@ public final class Exchange implements ResponseListener {
 
     /** Answers with an error of our own; no byte of a backend response went out before it. */
     private void fail(HttpResponseStatus status, String detail) {
+        report(status.code(), null);
         finish();
         // The rest of an unread request body cannot be skipped safely: close after answering.
         boolean keepAlive = plan.clientKeepAlive() && (requestComplete || !plan.expectsBody());
-        client.forward(ErrorResponses.of(status, detail, !keepAlive, keepAlive && plan.http10()));
+        FullHttpResponse answer = ErrorResponses.of(status, detail, !keepAlive, keepAlive && plan.http10());
+        answer.headers().set(RequestIds.HEADER, plan.requestId());
+        client.forward(answer);
         client.exchangeComplete(keepAlive);
     }
 
     private void abortClient() {
+        report(responseStatus, server);
         finish();
         detachUpstream(false);
         client.abort();
+    }
+
+    /**
+     * Metrics and the access log, once per exchange. {@code answeredBy} is null when the
+     * answer is our own (502/503/504): it then counts as unserved, not against a server.
+     */
+    private void report(int status, Server answeredBy) {
+        if (state == State.DONE) {
+            return;
+        }
+        long now = System.nanoTime();
+        long upstreamNanos = answeredBy == null ? -1 : now - attemptStartNanos;
+        settings.metrics().exchange(pool, answeredBy, status, now - startNanos, upstreamNanos);
+        AccessLog accessLog = settings.accessLog();
+        if (accessLog != null) {
+            accessLog.log(new AccessLogEntry(startMillis, ForwardedHeaders.ipOf(client.channel().remoteAddress()),
+                    request.method().name(), request.uri(), plan.clientVersion(), status, bytesSent, pool.name(),
+                    server == null ? null : server.label(), upstreamNanos, now - startNanos, retriesDone,
+                    plan.requestId()));
+        }
     }
 
     private void finish() {

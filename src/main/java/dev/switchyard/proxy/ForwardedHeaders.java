@@ -39,7 +39,7 @@ final class ForwardedHeaders {
         }
     }
 
-    private static String ipOf(SocketAddress address) {
+    static String ipOf(SocketAddress address) {
         if (address instanceof InetSocketAddress inet) {
             InetAddress ip = inet.getAddress();
             return ip != null ? ip.getHostAddress() : inet.getHostString();

@@ -26,12 +26,17 @@ final class RequestPlan {
     private final boolean http10;
     private final boolean head;
     private final boolean expectsBody;
+    private final String requestId;
+    private final String clientVersion;
 
-    private RequestPlan(boolean clientKeepAlive, boolean http10, boolean head, boolean expectsBody) {
+    private RequestPlan(boolean clientKeepAlive, boolean http10, boolean head, boolean expectsBody, String requestId,
+                        String clientVersion) {
+        this.clientVersion = clientVersion;
         this.clientKeepAlive = clientKeepAlive;
         this.http10 = http10;
         this.head = head;
         this.expectsBody = expectsBody;
+        this.requestId = requestId;
     }
 
     static RequestPlan prepare(HttpRequest request, SocketAddress client, String scheme) {
@@ -42,8 +47,11 @@ final class RequestPlan {
         String host = headers.get(HttpHeaderNames.HOST);
         boolean expectsBody = chunked || HttpUtil.getContentLength(request, 0L) > 0;
 
+        String requestId = RequestIds.keepOrCreate(headers.get(RequestIds.HEADER));
+        String clientVersion = request.protocolVersion().text();
         HopByHopHeaders.strip(headers);
         ForwardedHeaders.add(headers, client, scheme, host);
+        headers.set(RequestIds.HEADER, requestId);
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
         if (chunked) {
             // Transfer-Encoding went with the hop-by-hop headers; the encoder chunks only when
@@ -56,12 +64,19 @@ final class RequestPlan {
             // HTTP/1.1 upstream requires one (RFC 9112 §3.2): name the authority we were asked for.
             headers.set(HttpHeaderNames.HOST, "localhost");
         }
-        return new RequestPlan(keepAlive, http10, HttpMethod.HEAD.equals(request.method()), expectsBody);
+        return new RequestPlan(keepAlive, http10, HttpMethod.HEAD.equals(request.method()), expectsBody, requestId,
+                clientVersion);
     }
 
     boolean clientKeepAlive() { return clientKeepAlive; }
 
     boolean http10() { return http10; }
+
+    /** X-Request-Id: the client's if sane, else ours; sent upstream, back, and logged. */
+    String requestId() { return requestId; }
+
+    /** The HTTP version the client spoke, for the access log (upstream always gets 1.1). */
+    String clientVersion() { return clientVersion; }
 
     /**
      * Whether the request announced a body. One that did not is complete with its head: an
@@ -80,6 +95,7 @@ final class RequestPlan {
         HttpHeaders headers = response.headers();
         boolean chunked = HttpUtil.isTransferEncodingChunked(response);
         HopByHopHeaders.strip(headers);
+        headers.set(RequestIds.HEADER, requestId);
         if (chunked) {
             // RFC 9112 §6.3: with both, Transfer-Encoding defines the length; CL is stale.
             headers.remove(HttpHeaderNames.CONTENT_LENGTH);

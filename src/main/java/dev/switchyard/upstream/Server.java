@@ -29,6 +29,8 @@ public final class Server implements Candidate {
     private final AtomicInteger openConnections = new AtomicInteger();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong connectFailures = new AtomicLong();
+    private final AtomicLong ejections = new AtomicLong();
     private final Map<EventLoop, LoopConnections> idleByLoop;
     private volatile HealthState state;
     private volatile long stateSinceMillis = System.currentTimeMillis();
@@ -72,6 +74,11 @@ public final class Server implements Candidate {
 
     public long failures() { return failures.get(); }
 
+    public long connectFailures() { return connectFailures.get(); }
+
+    /** Times this server went from UP to DOWN. */
+    public long ejections() { return ejections.get(); }
+
     /** The idle connections of this server kept for {@code loop}; only that loop may use them. */
     public LoopConnections connections(EventLoop loop) {
         LoopConnections connections = idleByLoop.get(loop);
@@ -98,6 +105,9 @@ public final class Server implements Candidate {
 
     /** Health checker only: the server flipped. */
     public void changeState(HealthState next, long nowMillis) {
+        if (state == HealthState.UP && next == HealthState.DOWN) {
+            ejections.incrementAndGet();
+        }
         stateSinceMillis = nowMillis;
         state = next;
     }
@@ -118,6 +128,12 @@ public final class Server implements Candidate {
         if (listener != null) {
             listener.trafficFailed(this, reason);
         }
+    }
+
+    /** A connect to this server failed or timed out on live traffic; also a {@link #trafficFailed}. */
+    public void connectFailed(String reason) {
+        connectFailures.incrementAndGet();
+        trafficFailed(reason);
     }
 
     /** A failure that says nothing about reachability (a slow or garbled answer): counted only. */

@@ -3,6 +3,8 @@ package dev.switchyard.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchyard.balance.RoundRobin;
+import dev.switchyard.metrics.Metrics;
+import dev.switchyard.metrics.ProxyMetrics;
 import dev.switchyard.upstream.Pool;
 import dev.switchyard.upstream.RetryBudget;
 import dev.switchyard.upstream.Server;
@@ -28,7 +30,8 @@ class ExchangeTest {
         EmbeddedChannel channel = new EmbeddedChannel();
         RecordingDownstream client = new RecordingDownstream(channel);
         Pool empty = new Pool("web", List.<Server>of(), 1, new RoundRobin<>(() -> 0), new RetryBudget(System::nanoTime));
-        ProxySettings settings = new ProxySettings(null, Duration.ofSeconds(1), 1024, "http");
+        ProxySettings settings = new ProxySettings(null, Duration.ofSeconds(1), 1024, "http",
+                new ProxyMetrics(new Metrics(), List.of(empty)), null);
         DefaultHttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
         request.headers().set("Host", "x");
 

@@ -26,7 +26,7 @@ public final class ProxyFixture implements AutoCloseable {
         this.switchyard = switchyard;
     }
 
-    public static ProxyFixture start(String hocon) throws InvalidConfigException, InterruptedException {
+    public static ProxyFixture start(String hocon) throws InvalidConfigException, InterruptedException, java.io.IOException {
         return new ProxyFixture(Switchyard.start(ConfigLoader.parse(hocon, "test.conf")));
     }
 

@@ -1,0 +1,51 @@
+package dev.switchyard.frontend;
+
+import dev.switchyard.metrics.ListenerMeters;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+
+/**
+ * Counts a listener's connections and the bytes on the wire, first in the pipeline so it sees
+ * exactly what the socket reads and writes. Shared by all connections of one listener:
+ * stateless itself, the meters are adders. Passes every message on untouched.
+ */
+@Sharable
+final class TrafficCountingHandler extends ChannelDuplexHandler {
+
+    private final ListenerMeters meters;
+
+    TrafficCountingHandler(ListenerMeters meters) {
+        this.meters = meters;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        meters.connectionOpened();
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        meters.connectionClosed();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (msg instanceof ByteBuf buf) {
+            meters.received(buf.readableBytes());
+        }
+        super.channelRead(ctx, msg);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+        if (msg instanceof ByteBuf buf) {
+            meters.sent(buf.readableBytes());
+        }
+        super.write(ctx, msg, promise);
+    }
+}

@@ -1,0 +1,43 @@
+package dev.switchyard.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Connections and bytes of one listener. Thread-safe: adders and an atomic, any loop. */
+public final class ListenerMeters {
+
+    private final AtomicInteger open = new AtomicInteger();
+    private final Counter accepted;
+    private final Counter received;
+    private final Counter sent;
+
+    ListenerMeters(MeterRegistry registry, String listener) {
+        accepted = Counter.builder("switchyard.listener.connections.accepted")
+                .description("Client connections accepted").tag("listener", listener).register(registry);
+        Gauge.builder("switchyard.listener.connections.open", open, AtomicInteger::get)
+                .description("Client connections open now").tag("listener", listener).register(registry);
+        received = Counter.builder("switchyard.listener.received").baseUnit("bytes")
+                .description("Bytes read from clients").tag("listener", listener).register(registry);
+        sent = Counter.builder("switchyard.listener.sent").baseUnit("bytes")
+                .description("Bytes written to clients").tag("listener", listener).register(registry);
+    }
+
+    public void connectionOpened() {
+        accepted.increment();
+        open.incrementAndGet();
+    }
+
+    public void connectionClosed() {
+        open.decrementAndGet();
+    }
+
+    public void received(int bytes) {
+        received.increment(bytes);
+    }
+
+    public void sent(int bytes) {
+        sent.increment(bytes);
+    }
+}

@@ -1,0 +1,79 @@
+package dev.switchyard.metrics;
+
+import dev.switchyard.upstream.HealthState;
+import dev.switchyard.upstream.Server;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The meters of one server of one pool. Responses and upstream time are recorded here; the
+ * live figures (in-flight, open connections, health, failures, ejections) are read from the
+ * server's own atomics at scrape time, so the data path pays nothing for them. Thread-safe.
+ */
+final class ServerMeters {
+
+    /** Index 0 for 1xx … 4 for 5xx. */
+    private final Counter[] responsesByClass = new Counter[5];
+    private final Timer upstreamTime;
+
+    ServerMeters(MeterRegistry registry, String pool, Server server) {
+        Tags tags = Tags.of("pool", pool, "server", server.label());
+        for (int i = 0; i < responsesByClass.length; i++) {
+            responsesByClass[i] = Counter.builder("switchyard.requests")
+                    .description("Responses sent to clients, by the backend that served them and status class")
+                    .tags(tags).tag("status_class", (i + 1) + "xx")
+                    .register(registry);
+        }
+        upstreamTime = Metrics.latencyTimer("switchyard.upstream.duration",
+                "From sending the request to a server to the end of its response", tags, registry);
+        Gauge.builder("switchyard.server.in.flight", server, Server::inFlight)
+                .description("Requests in service on this server now").tags(tags).register(registry);
+        Gauge.builder("switchyard.server.open.connections", server, Server::openConnections)
+                .description("Open connections to this server, idle ones included").tags(tags).register(registry);
+        Gauge.builder("switchyard.server.up", server, s -> s.state() == HealthState.UP ? 1 : 0)
+                .description("1 while the server takes traffic, 0 while DOWN or DRAINING").tags(tags).register(registry);
+        FunctionCounter.builder("switchyard.server.failures", server, Server::failures)
+                .description("Connect failures, resets, timeouts and invalid answers seen on live traffic")
+                .tags(tags).register(registry);
+        FunctionCounter.builder("switchyard.server.connect.failures", server, Server::connectFailures)
+                .description("Connects to this server that failed or timed out").tags(tags).register(registry);
+        FunctionCounter.builder("switchyard.server.ejections", server, Server::ejections)
+                .description("Times this server went from UP to DOWN").tags(tags).register(registry);
+    }
+
+    /**
+     * The p99 of upstream time since start, read off the histogram: the upper bound of the
+     * first bucket holding 99% of the samples, so at most one bucket (~25%) high. NaN before
+     * the first sample. For the status page; Prometheus users compute their own.
+     */
+    double p99Millis() {
+        HistogramSnapshot snapshot = upstreamTime.takeSnapshot();
+        double wanted = snapshot.count() * 0.99;
+        if (snapshot.count() == 0) {
+            return Double.NaN;
+        }
+        for (CountAtBucket bucket : snapshot.histogramCounts()) {
+            if (bucket.count() >= wanted) {
+                return bucket.bucket(TimeUnit.MILLISECONDS);
+            }
+        }
+        return snapshot.max(TimeUnit.MILLISECONDS);
+    }
+
+    void response(int status, long upstreamNanos) {
+        int index = status / 100 - 1;
+        if (index >= 0 && index < responsesByClass.length) {
+            responsesByClass[index].increment();
+        }
+        if (upstreamNanos > 0) {
+            upstreamTime.record(upstreamNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.switchyard.proxy;
+
+import io.netty.util.AsciiString;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * {@code X-Request-Id}: the one a client (or a proxy in front of us) sent is kept when it is
+ * sane, so one id follows a request across hops; otherwise we make a random 128-bit one.
+ * Stateless.
+ */
+public final class RequestIds {
+
+    public static final AsciiString HEADER = AsciiString.cached("x-request-id");
+    static final int MAX_LENGTH = 128;
+
+    private RequestIds() {
+    }
+
+    /**
+     * Sane: 1 to 128 characters of letters, digits and {@code -_.:}. Anything else could break
+     * a log line or smuggle text into one, so it is replaced.
+     */
+    static String keepOrCreate(String fromClient) {
+        return isSane(fromClient) ? fromClient : create();
+    }
+
+    static boolean isSane(String id) {
+        if (id == null || id.isEmpty() || id.length() > MAX_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                    || c == '-' || c == '_' || c == '.' || c == ':';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public static String create() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return hex16(random.nextLong()) + hex16(random.nextLong());
+    }
+
+    private static String hex16(long value) {
+        String hex = Long.toHexString(value);
+        return hex.length() == 16 ? hex : "0".repeat(16 - hex.length()) + hex;
+    }
+}
