@@ -10,6 +10,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Backend failures get the contract's answers: retry, 502, 504, truncation; never a hang. */
 class FailureIT {
@@ -119,13 +121,19 @@ class FailureIT {
         }
     }
 
-    @Test
-    void answers502ForAnInvalidResponse() throws Exception {
-        try (ServerSocket garbage = new ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            not HTTP at all                       | NOT HTTP AT ALL\\r\\n\\r\\n
+            Content-Length with Transfer-Encoding | HTTP/1.1 200 OK\\r\\nContent-Length: 5\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n0\\r\\n\\r\\n
+            two differing Content-Lengths         | HTTP/1.1 200 OK\\r\\nContent-Length: 2\\r\\nContent-Length: 3\\r\\n\\r\\nabc
+            """)
+    void answers502ForAnInvalidOrAmbiguousResponse(String name, String response) throws Exception {
+        byte[] bytes = response.replace("\\r", "\r").replace("\\n", "\n").getBytes(StandardCharsets.US_ASCII);
+        try (ServerSocket canned = new ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
             Thread server = new Thread(() -> {
-                try (Socket socket = garbage.accept()) {
+                try (Socket socket = canned.accept()) {
                     socket.getInputStream().read(new byte[4096]);
-                    socket.getOutputStream().write("NOT HTTP AT ALL\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    socket.getOutputStream().write(bytes);
                     socket.getOutputStream().flush();
                     socket.getInputStream().read();
                 } catch (Exception ignored) {
@@ -134,10 +142,10 @@ class FailureIT {
             });
             server.setDaemon(true);
             server.start();
-            try (ProxyFixture proxy = ProxyFixture.start(pool(0, "", "127.0.0.1:" + garbage.getLocalPort()))) {
+            try (ProxyFixture proxy = ProxyFixture.start(pool(0, "", "127.0.0.1:" + canned.getLocalPort()))) {
                 try (RawHttp client = proxy.raw()) {
                     client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
-                    assertThat(client.read().status()).isEqualTo(502);
+                    assertThat(client.read().status()).as("%s is never passed on", name).isEqualTo(502);
                 }
             }
         }

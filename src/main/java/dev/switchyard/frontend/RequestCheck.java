@@ -56,6 +56,23 @@ final class RequestCheck {
         return reasonOrNull(request);
     }
 
+    /**
+     * RFC 9112 §3.2: origin-form starts with "/", absolute-form with a scheme, and "*" is only
+     * for OPTIONS. Anything else would be routed and forwarded as something a backend may read
+     * differently (a bare "index.html" is resolved against nothing).
+     */
+    private static boolean isValidTarget(HttpRequest request) {
+        String uri = request.uri();
+        if (uri.startsWith("/")) {
+            return true;
+        }
+        if ("*".equals(uri)) {
+            return HttpMethod.OPTIONS.equals(request.method());
+        }
+        String lower = uri.length() > 8 ? uri.substring(0, 8).toLowerCase(java.util.Locale.ROOT) : uri.toLowerCase(java.util.Locale.ROOT);
+        return lower.startsWith("http://") || lower.startsWith("https://");
+    }
+
     private static String reasonOrNull(HttpRequest request) {
         HttpHeaders headers = request.headers();
         List<String> hosts = headers.getAll(HttpHeaderNames.HOST);
@@ -78,6 +95,9 @@ final class RequestCheck {
         }
         if (HttpMethod.CONNECT.equals(request.method())) {
             return "CONNECT is not served: this is a reverse proxy";
+        }
+        if (!isValidTarget(request)) {
+            return "invalid request target";
         }
         return null;
     }
