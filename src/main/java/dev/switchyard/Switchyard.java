@@ -1,120 +1,118 @@
 package dev.switchyard;
 
 import dev.switchyard.accesslog.AccessLog;
+import dev.switchyard.admin.AdminActions;
 import dev.switchyard.admin.AdminServer;
 import dev.switchyard.config.AccessLogConfig;
 import dev.switchyard.config.ConfigLoader;
 import dev.switchyard.config.InvalidConfigException;
 import dev.switchyard.config.SwitchyardConfig;
-import dev.switchyard.demo.ShopBackends;
 import dev.switchyard.frontend.Codecs;
 import dev.switchyard.frontend.Listeners;
 import dev.switchyard.frontend.RuntimeSnapshot;
 import dev.switchyard.health.HealthChecker;
 import dev.switchyard.metrics.Metrics;
 import dev.switchyard.upstream.Connector;
+import dev.switchyard.upstream.HealthState;
+import dev.switchyard.upstream.Pool;
+import dev.switchyard.upstream.Server;
 import dev.switchyard.upstream.Transport;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The process: command line, start and shutdown. One event-loop group serves listeners and
- * upstream connections alike; the configuration becomes one {@link RuntimeSnapshot}
- * published through an atomic reference.
+ * The running proxy: one event-loop group serves listeners, upstream connections and health
+ * probes; the configuration is one {@link RuntimeSnapshot} behind an atomic reference, swapped
+ * whole by a reload. Thread safety: start, reload, drain and close run on the caller's thread
+ * (main, signal, admin), serialized by this object's monitor; requests only read the snapshot.
  */
-public final class Switchyard implements AutoCloseable {
+public final class Switchyard implements AutoCloseable, AdminActions {
 
     private static final Logger log = LoggerFactory.getLogger(Switchyard.class);
 
-    static final String USAGE = """
-            usage: switchyard --config FILE          start the proxy
-                   switchyard --config FILE --check  validate FILE; exit 0 if valid, 1 if not
-                   switchyard demo                   three demo shop servers behind the proxy on :8080
-            """;
-
+    private final Path configFile;
+    private final Transport transport;
     private final EventLoopGroup group;
-    private final Listeners listeners;
-    private final AtomicReference<RuntimeSnapshot> snapshot;
-    private final HealthChecker healthChecker;
-    private final AdminServer admin;
-    private final Metrics metrics;
-    private final AccessLog accessLog;
+    private final List<EventLoop> loops = new ArrayList<>();
+    private final Metrics metrics = new Metrics();
+    private final AtomicReference<RuntimeSnapshot> snapshot = new AtomicReference<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private AccessLog accessLog;
+    private HealthChecker healthChecker;
+    private AdminServer admin;
+    private Listeners listeners;
 
-    private Switchyard(EventLoopGroup group, Listeners listeners, AtomicReference<RuntimeSnapshot> snapshot,
-                       HealthChecker healthChecker, AdminServer admin, Metrics metrics, AccessLog accessLog) {
-        this.metrics = metrics;
-        this.accessLog = accessLog;
-        this.group = group;
-        this.listeners = listeners;
-        this.snapshot = snapshot;
-        this.healthChecker = healthChecker;
-        this.admin = admin;
-    }
-
-    /** Starts serving {@code config}; returns once every listener is bound. */
-    public static Switchyard start(SwitchyardConfig config) throws InterruptedException, IOException {
-        Transport transport = Transport.detect();
+    private Switchyard(SwitchyardConfig config, Path configFile) {
+        this.configFile = configFile;
+        this.transport = Transport.detect();
         // A proxy never blocks its loops, so one per core is enough (netty-notes §2).
         int threads = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, transport.ioHandlerFactory());
-        HealthChecker healthChecker = null;
-        AdminServer admin = null;
-        Metrics metrics = new Metrics();
-        AccessLogConfig logConfig = config.accessLog();
-        AccessLog accessLog = logConfig.enabled()
-                ? AccessLog.open(logConfig.format(), logConfig.output(), logConfig.queueSize()) : null;
-        if (accessLog != null) {
-            metrics.accessLogDrops(accessLog::dropped);
+        this.group = new MultiThreadIoEventLoopGroup(threads, transport.ioHandlerFactory());
+        for (EventExecutor executor : group) {
+            loops.add((EventLoop) executor);
         }
+    }
+
+    /** Starts serving {@code config}; reload re-reads nothing (no file). */
+    public static Switchyard start(SwitchyardConfig config) throws InterruptedException, IOException {
+        return start(config, null);
+    }
+
+    /**
+     * Starts serving {@code config}, read from {@code configFile} (which a reload reads again);
+     * returns once every server had its first probe and every listener is bound.
+     */
+    public static Switchyard start(SwitchyardConfig config, Path configFile) throws InterruptedException, IOException {
+        Switchyard switchyard = new Switchyard(config, configFile);
         try {
-            List<EventLoop> loops = new ArrayList<>();
-            for (EventExecutor executor : group) {
-                loops.add((EventLoop) executor);
-            }
-            Connector connector = new Connector(transport, config.timeouts().connect(),
-                    Codecs.decoderConfig(config.limits().maxHeaderSize()));
-            AtomicReference<RuntimeSnapshot> snapshot =
-                    new AtomicReference<>(RuntimeSnapshot.build(config, loops, connector, metrics, accessLog));
-            // Warm-up gate: every health-checked server gets its first probe before any client.
-            healthChecker = new HealthChecker(snapshot.get().healthChecks(), loops, transport,
-                    new SplittableRandom(), System::currentTimeMillis);
-            healthChecker.startAndAwaitFirstRound();
-            admin = config.admin() == null ? null : AdminServer.start(config.admin().bind().host(),
-                    config.admin().bind().port(), () -> snapshot.get().pools().values(),
-                    () -> snapshot.get().proxySettings().metrics(), metrics, System::currentTimeMillis);
-            Listeners listeners = Listeners.bind(config, group, transport, snapshot::get, metrics);
-            log.info("switchyard started: {} event loop(s), {} pool(s)", threads, config.pools().size());
-            return new Switchyard(group, listeners, snapshot, healthChecker, admin, metrics, accessLog);
-        } catch (InterruptedException | RuntimeException e) {
-            if (accessLog != null) {
-                accessLog.close();
-            }
-            metrics.close();
-            if (admin != null) {
-                admin.close();
-            }
-            if (healthChecker != null) {
-                healthChecker.close();
-            }
-            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            switchyard.open(config);
+            return switchyard;
+        } catch (InterruptedException | IOException | RuntimeException e) {
+            switchyard.close();
             throw e;
         }
+    }
+
+    private synchronized void open(SwitchyardConfig config) throws InterruptedException, IOException {
+        AccessLogConfig logConfig = config.accessLog();
+        if (logConfig.enabled()) {
+            accessLog = AccessLog.open(logConfig.format(), logConfig.output(), logConfig.queueSize());
+            metrics.accessLogDrops(accessLog::dropped);
+        }
+        snapshot.set(RuntimeSnapshot.build(config, loops, connector(config), metrics, accessLog));
+        // Warm-up gate: every health-checked server gets its first probe before any client.
+        healthChecker = newHealthChecker(snapshot.get());
+        healthChecker.startAndAwaitFirstRound();
+        if (config.admin() != null) {
+            admin = AdminServer.start(config.admin().bind().host(), config.admin().bind().port(),
+                    () -> snapshot.get().pools().values(), () -> snapshot.get().proxySettings().metrics(),
+                    metrics, System::currentTimeMillis, this);
+        }
+        listeners = Listeners.bind(config, group, transport, snapshot::get, metrics);
+        log.info("switchyard started: {} event loop(s), {} pool(s)", loops.size(), config.pools().size());
+    }
+
+    private Connector connector(SwitchyardConfig config) {
+        return new Connector(transport, config.timeouts().connect(), Codecs.decoderConfig(config.limits().maxHeaderSize()));
+    }
+
+    private HealthChecker newHealthChecker(RuntimeSnapshot runtime) {
+        return new HealthChecker(runtime.healthChecks(), loops, transport, new SplittableRandom(),
+                System::currentTimeMillis);
     }
 
     public InetSocketAddress listenerAddress(String name) {
@@ -130,14 +128,151 @@ public final class Switchyard implements AutoCloseable {
         return snapshot.get();
     }
 
-    /** Stops accepting, then lets the loops finish what they have within a short grace period. */
+    // ---- reload and drain (admin endpoint, SIGHUP) --------------------------------------------
+
+    /**
+     * Reads the file again and swaps in the new snapshot; on any error the old one keeps
+     * running. Servers with an unchanged pool and address keep their identity, health and
+     * counters; added listeners bind before removed ones close; exchanges in flight finish on
+     * the snapshot they started with. The admin endpoint's own address does not change.
+     */
+    @Override
+    public synchronized String reload() throws ActionFailed {
+        if (configFile == null) {
+            throw new ActionFailed("reload: this instance was not started from a file", false);
+        }
+        SwitchyardConfig config;
+        try {
+            config = ConfigLoader.load(configFile);
+        } catch (InvalidConfigException e) {
+            log.warn("reload refused, still running the previous configuration:\n  {}",
+                    String.join("\n  ", e.errors()));
+            throw new ActionFailed("reload refused, still running the previous configuration:\n"
+                    + String.join("\n", e.errors()), false);
+        }
+        RuntimeSnapshot previous = snapshot.get();
+        RuntimeSnapshot next;
+        try {
+            next = RuntimeSnapshot.build(config, loops, connector(config), metrics, accessLog, previous);
+            listeners.reconcile(config);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ActionFailed("reload interrupted", false);
+        } catch (RuntimeException e) {
+            log.warn("reload failed, still running the previous configuration: {}", e.toString());
+            throw new ActionFailed("reload failed, still running the previous configuration: " + e.getMessage(), false);
+        }
+        HealthChecker checker = newHealthChecker(next);
+        healthChecker.close();
+        try {
+            checker.startAndAwaitFirstRound();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        healthChecker = checker;
+        snapshot.set(next);
+        closeIdleConnectionsOfRemovedServers(previous, next);
+        String summary = "reloaded " + configFile + ": " + next.pools().size() + " pool(s), "
+                + config.listeners().size() + " listener(s)";
+        log.info(summary);
+        return summary;
+    }
+
+    private static void closeIdleConnectionsOfRemovedServers(RuntimeSnapshot previous, RuntimeSnapshot next) {
+        for (Pool before : previous.pools().values()) {
+            Pool after = next.pools().get(before.name());
+            for (Server server : before.servers()) {
+                if (after == null || after.server(server.label()) != server) {
+                    server.closeIdleConnections();
+                }
+            }
+        }
+    }
+
+    @Override
+    public synchronized String drain(String poolName, String address) throws ActionFailed {
+        Server server = find(poolName, address);
+        Pool pool = snapshot.get().pools().get(poolName);
+        server.changeState(HealthState.DRAINING, System.currentTimeMillis());
+        pool.rebuildSelector();
+        server.closeIdleConnections();
+        log.info("pool {} server {}: -> DRAINING (admin request); {} in flight", poolName, address, server.inFlight());
+        return "draining " + poolName + "/" + address + ": " + server.inFlight() + " request(s) in flight";
+    }
+
+    @Override
+    public synchronized String enable(String poolName, String address) throws ActionFailed {
+        Server server = find(poolName, address);
+        Pool pool = snapshot.get().pools().get(poolName);
+        boolean checked = snapshot.get().healthChecks().get(pool) != null;
+        // With health checks the server must pass healthy-threshold probes before it takes traffic.
+        HealthState next = checked ? HealthState.DOWN : HealthState.UP;
+        server.changeState(next, System.currentTimeMillis());
+        pool.rebuildSelector();
+        log.info("pool {} server {}: DRAINING -> {} (admin request)", poolName, address, next);
+        return "enabled " + poolName + "/" + address + ": " + next
+                + (checked ? " until its health checks pass" : "");
+    }
+
+    private Server find(String poolName, String address) throws ActionFailed {
+        Pool pool = snapshot.get().pools().get(poolName);
+        if (pool == null) {
+            throw new ActionFailed("no pool named " + poolName, true);
+        }
+        Server server = pool.server(address);
+        if (server == null) {
+            throw new ActionFailed("pool " + poolName + " has no server " + address, true);
+        }
+        return server;
+    }
+
+    // ---- shutdown ------------------------------------------------------------------------------
+
+    /**
+     * Graceful shutdown (SIGTERM): stop accepting, let what is in flight finish within
+     * {@code timeouts.shutdown-grace} (idle keep-alive connections close at once, busy ones
+     * answer with {@code Connection: close}), then close the rest and stop.
+     */
+    public void shutdownGracefully() {
+        if (listeners == null || closed.get()) {
+            close();
+            return;
+        }
+        Duration grace = snapshot.get().config().timeouts().shutdownGrace();
+        listeners.close();
+        listeners.drainClients();
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (listeners.openClientConnections() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        int left = listeners.openClientConnections();
+        if (left > 0) {
+            log.warn("shutdown grace of {} s over: closing {} connection(s) still busy", grace.toSeconds(), left);
+        }
+        close();
+    }
+
+    /** Stops at once: listeners, client connections, probes, loops. Idempotent. */
     @Override
     public void close() {
-        listeners.close();
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (listeners != null) {
+            listeners.close();
+            listeners.closeClients();
+        }
         if (admin != null) {
             admin.close();
         }
-        healthChecker.close();
+        if (healthChecker != null) {
+            healthChecker.close();
+        }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         if (accessLog != null) {
             accessLog.close();
@@ -146,70 +281,6 @@ public final class Switchyard implements AutoCloseable {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
-    }
-
-    /** The command line, separated from {@link #main} so tests can run it without exiting. */
-    static int run(String[] args, PrintStream out, PrintStream err) {
-        CommandLine command;
-        try {
-            command = CommandLine.parse(args);
-        } catch (IllegalArgumentException e) {
-            err.println(e.getMessage());
-            err.print(USAGE);
-            return 2;
-        }
-        SwitchyardConfig config;
-        try {
-            config = command.demo() ? ConfigLoader.parse(demoConfigText(), "demo.conf") : ConfigLoader.load(command.config());
-        } catch (InvalidConfigException e) {
-            err.println("configuration refused:");
-            e.errors().forEach(line -> err.println("  " + line));
-            return 1;
-        } catch (IOException e) {
-            err.println("cannot read the demo configuration: " + e.getMessage());
-            return 1;
-        }
-        if (command.check()) {
-            out.println("configuration ok");
-            return 0;
-        }
-        try {
-            ShopBackends demo = command.demo() ? ShopBackends.start(config) : null;
-            Switchyard switchyard = start(config);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                log.info("shutting down");
-                switchyard.close();
-                if (demo != null) {
-                    demo.close();
-                }
-            }, "switchyard-shutdown"));
-            if (demo != null) {
-                out.println(demo.instructions(switchyard.listenerAddress(config.listeners().get(0).name())));
-            }
-            Thread.currentThread().join();
-            return 0;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 1;
-        } catch (Exception e) {
-            // A bind failure (address in use, no permission) is the common case here.
-            err.println("cannot start: " + e);
-            return 1;
-        }
-    }
-
-    /** conf/demo.conf when run from a checkout, else the copy packed into the jar. */
-    private static String demoConfigText() throws IOException {
-        Path local = Path.of("conf", "demo.conf");
-        if (Files.isRegularFile(local)) {
-            return Files.readString(local);
-        }
-        try (InputStream in = Switchyard.class.getResourceAsStream("/dev/switchyard/demo/demo.conf")) {
-            if (in == null) {
-                throw new IOException("demo.conf is missing from the jar");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        System.exit(Launcher.run(args, System.out, System.err));
     }
 }

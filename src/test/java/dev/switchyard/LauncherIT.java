@@ -99,6 +99,43 @@ class LauncherIT {
     }
 
     @Test
+    void sigtermAnswersEveryRequestInFlightThenExitsZero() throws Exception {
+        try (TestBackend backend = TestBackend.start("s1")) {
+            Path conf = dir.resolve("graceful.conf");
+            Files.writeString(conf, """
+                    switchyard {
+                      listeners = [ { name = public, bind = "127.0.0.1:0" } ]
+                      routes = [ { path-prefix = "/", pool = web } ]
+                      pools { web { servers = [ { address = "%s" } ] } }
+                      timeouts { shutdown-grace = 20s }
+                    }""".formatted(backend.address()));
+            Process process = new ProcessBuilder(java(), "-Xmx128m", "-jar", JAR.toString(), "--config", conf.toString())
+                    .redirectErrorStream(true).start();
+            try {
+                List<String> log = drain(process.getInputStream());
+                int port = await().atMost(Duration.ofSeconds(30)).until(() -> boundPort(log), p -> p > 0);
+                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
+                for (int i = 0; i < 10; i++) {
+                    inFlight.add(client.sendAsync(HttpRequest.newBuilder(
+                                    URI.create("http://127.0.0.1:" + port + "/slow?ms=1500")).build(),
+                            HttpResponse.BodyHandlers.ofString()));
+                }
+                await().atMost(Duration.ofSeconds(10)).until(() -> backend.seen().size() == 10);
+                process.destroy();  // SIGTERM
+                for (var response : inFlight) {
+                    assertThat(response.get(20, TimeUnit.SECONDS).statusCode())
+                            .as("a request accepted before SIGTERM is answered").isEqualTo(200);
+                }
+                assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("exits within the grace period").isTrue();
+                assertThat(process.exitValue()).as("graceful exit: %s", log).isZero();
+            } finally {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
     void demoAnswersFromThreeShopsInTurn() throws Exception {
         // Run from an empty directory: the demo must work with the config packed in the jar.
         Process process = new ProcessBuilder(java(), "-jar", JAR.toAbsolutePath().toString(), "demo")

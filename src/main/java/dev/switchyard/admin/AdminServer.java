@@ -56,7 +56,8 @@ public final class AdminServer implements AutoCloseable {
     }
 
     public static AdminServer start(String host, int port, Supplier<Collection<Pool>> pools,
-                                    Supplier<ProxyMetrics> proxyMetrics, Metrics metrics, LongSupplier wallClockMillis)
+                                    Supplier<ProxyMetrics> proxyMetrics, Metrics metrics, LongSupplier wallClockMillis,
+                                    AdminActions actions)
             throws InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
@@ -67,7 +68,7 @@ public final class AdminServer implements AutoCloseable {
                         @Override
                         protected void initChannel(Channel ch) {
                             ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_ADMIN_REQUEST),
-                                    new AdminHandler(pools, proxyMetrics, metrics, wallClockMillis));
+                                    new AdminHandler(pools, proxyMetrics, metrics, wallClockMillis, actions));
                         }
                     })
                     .bind(host, port).sync().channel();
@@ -95,9 +96,11 @@ public final class AdminServer implements AutoCloseable {
         private final Supplier<ProxyMetrics> proxyMetrics;
         private final Metrics metrics;
         private final LongSupplier wallClockMillis;
+        private final AdminActions actions;
 
         AdminHandler(Supplier<Collection<Pool>> pools, Supplier<ProxyMetrics> proxyMetrics, Metrics metrics,
-                     LongSupplier wallClockMillis) {
+                     LongSupplier wallClockMillis, AdminActions actions) {
+            this.actions = actions;
             this.pools = pools;
             this.proxyMetrics = proxyMetrics;
             this.metrics = metrics;
@@ -109,8 +112,10 @@ public final class AdminServer implements AutoCloseable {
             String path = new QueryStringDecoder(request.uri()).path();
             if (!request.decoderResult().isSuccess()) {
                 respond(ctx, request, HttpResponseStatus.BAD_REQUEST, "text/plain", "bad request\n");
+            } else if (HttpMethod.POST.equals(request.method())) {
+                post(ctx, request, path);
             } else if (!HttpMethod.GET.equals(request.method()) && !HttpMethod.HEAD.equals(request.method())) {
-                respond(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain", "GET only\n");
+                respond(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain", "GET or POST\n");
             } else if ("/status".equals(path)) {
                 respond(ctx, request, HttpResponseStatus.OK, "application/json",
                         StatusJson.render(pools.get(), proxyMetrics.get(), wallClockMillis.getAsLong()));
@@ -121,6 +126,30 @@ public final class AdminServer implements AutoCloseable {
                 respond(ctx, request, HttpResponseStatus.OK, "text/html; charset=utf-8", StatusPage.html());
             } else {
                 respond(ctx, request, HttpResponseStatus.NOT_FOUND, "text/plain", "admin paths: /, /status, /metrics\n");
+            }
+        }
+
+        /** POST /reload, POST /pools/{pool}/servers/{address}/drain and …/enable. */
+        private void post(ChannelHandlerContext ctx, FullHttpRequest request, String path) {
+            String[] parts = path.split("/");
+            try {
+                String result;
+                if ("/reload".equals(path)) {
+                    result = actions.reload();
+                } else if (parts.length == 6 && parts[1].equals("pools") && parts[3].equals("servers")
+                        && (parts[5].equals("drain") || parts[5].equals("enable"))) {
+                    String pool = QueryStringDecoder.decodeComponent(parts[2]);
+                    String server = QueryStringDecoder.decodeComponent(parts[4]);
+                    result = parts[5].equals("drain") ? actions.drain(pool, server) : actions.enable(pool, server);
+                } else {
+                    respond(ctx, request, HttpResponseStatus.NOT_FOUND, "text/plain",
+                            "POST paths: /reload, /pools/{pool}/servers/{address}/drain, .../enable\n");
+                    return;
+                }
+                respond(ctx, request, HttpResponseStatus.OK, "text/plain", result + "\n");
+            } catch (AdminActions.ActionFailed e) {
+                respond(ctx, request, e.notFound() ? HttpResponseStatus.NOT_FOUND : HttpResponseStatus.BAD_REQUEST,
+                        "text/plain", e.getMessage() + "\n");
             }
         }
 

@@ -50,7 +50,7 @@ final class Schema {
             List.of("type", "path", "host", "interval", "timeout", "healthy-threshold", "unhealthy-threshold",
                     "expected-statuses"));
     static final Section TIMEOUTS = new Section("switchyard.timeouts",
-            List.of("connect", "client-header", "client-idle", "upstream-response"));
+            List.of("connect", "client-header", "client-idle", "upstream-response", "shutdown-grace"));
     static final Section LIMITS = new Section("switchyard.limits", List.of("max-header-size"));
 
     /** In config.md order, so the doc test reports missing keys in reading order. */

@@ -228,10 +228,12 @@ final class SwitchyardReader {
         Duration clientHeader = timeouts.positiveDuration("client-header");
         Duration clientIdle = timeouts.positiveDuration("client-idle");
         Duration upstreamResponse = timeouts.positiveDuration("upstream-response");
-        if (connect == null || clientHeader == null || clientIdle == null || upstreamResponse == null) {
+        Duration shutdownGrace = timeouts.positiveDuration("shutdown-grace");
+        if (connect == null || clientHeader == null || clientIdle == null || upstreamResponse == null
+                || shutdownGrace == null) {
             return null;
         }
-        return new Timeouts(connect, clientHeader, clientIdle, upstreamResponse);
+        return new Timeouts(connect, clientHeader, clientIdle, upstreamResponse, shutdownGrace);
     }
 
     /** The header limit, checked against the range where it both admits requests and protects. */

@@ -10,13 +10,16 @@ import java.util.Objects;
  * @param clientHeader     a client must send its whole request head within this
  * @param clientIdle       an idle keep-alive client connection is closed after this
  * @param upstreamResponse a backend must start its response within this, else 504
+ * @param shutdownGrace    on SIGTERM, how long requests in flight may take to finish
  */
-public record Timeouts(Duration connect, Duration clientHeader, Duration clientIdle, Duration upstreamResponse) {
+public record Timeouts(Duration connect, Duration clientHeader, Duration clientIdle, Duration upstreamResponse,
+                       Duration shutdownGrace) {
 
     public Timeouts {
         Objects.requireNonNull(connect, "connect");
         Objects.requireNonNull(clientHeader, "clientHeader");
         Objects.requireNonNull(clientIdle, "clientIdle");
         Objects.requireNonNull(upstreamResponse, "upstreamResponse");
+        Objects.requireNonNull(shutdownGrace, "shutdownGrace");
     }
 }

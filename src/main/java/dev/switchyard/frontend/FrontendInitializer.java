@@ -3,9 +3,9 @@ package dev.switchyard.frontend;
 import dev.switchyard.metrics.ListenerMeters;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.handler.codec.http.HttpDecoderConfig;
+import dev.switchyard.config.SwitchyardConfig;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpServerCodec;
-import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
@@ -16,26 +16,24 @@ import java.util.function.Supplier;
 final class FrontendInitializer extends ChannelInitializer<Channel> {
 
     private final Supplier<RuntimeSnapshot> snapshots;
-    private final HttpDecoderConfig decoderConfig;
-    private final Duration clientHeader;
-    private final Duration clientIdle;
     private final TrafficCountingHandler traffic;
+    private final ChannelGroup clients;
 
-    FrontendInitializer(Supplier<RuntimeSnapshot> snapshots, HttpDecoderConfig decoderConfig,
-                        Duration clientHeader, Duration clientIdle, ListenerMeters meters) {
+    FrontendInitializer(Supplier<RuntimeSnapshot> snapshots, ListenerMeters meters, ChannelGroup clients) {
         this.traffic = new TrafficCountingHandler(meters);
+        this.clients = clients;
         this.snapshots = snapshots;
-        this.decoderConfig = decoderConfig;
-        this.clientHeader = clientHeader;
-        this.clientIdle = clientIdle;
     }
 
+    /** Limits and timeouts come from the current snapshot, so a reload applies to new connections. */
     @Override
     protected void initChannel(Channel ch) {
+        clients.add(ch);
+        SwitchyardConfig config = snapshots.get().config();
         ch.pipeline().addLast(
                 traffic,
-                new ClientTimeoutHandler(clientHeader, clientIdle),
-                new HttpServerCodec(decoderConfig),
+                new ClientTimeoutHandler(config.timeouts().clientHeader(), config.timeouts().clientIdle()),
+                new HttpServerCodec(Codecs.decoderConfig(config.limits().maxHeaderSize())),
                 new RequestHandler(snapshots));
     }
 }

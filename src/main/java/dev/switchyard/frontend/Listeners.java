@@ -9,73 +9,141 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The bound listener sockets. Binding happens on the caller's thread at start; afterwards
- * the map is read-only. Closing stops accepting; connections in service are not touched.
+ * The bound listener sockets and the client connections they accepted. Binding and
+ * reconciling run on the caller's thread (start, reload), one at a time; the client group is
+ * thread-safe. Closing the listeners stops accepting; connections in service are not touched.
  */
 public final class Listeners implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Listeners.class);
 
-    private final Map<String, Channel> bound;
+    private final EventLoopGroup group;
+    private final Transport transport;
+    private final Supplier<RuntimeSnapshot> snapshots;
+    private final Metrics metrics;
+    private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
+    private final Map<String, Bound> bound = new LinkedHashMap<>();
 
-    private Listeners(Map<String, Channel> bound) {
-        this.bound = bound;
+    private record Bound(ListenerConfig config, Channel channel) {}
+
+    private Listeners(EventLoopGroup group, Transport transport, Supplier<RuntimeSnapshot> snapshots, Metrics metrics) {
+        this.group = group;
+        this.transport = transport;
+        this.snapshots = snapshots;
+        this.metrics = metrics;
     }
 
     /** Binds every listener or none: on a failure the ones already bound are closed again. */
     public static Listeners bind(SwitchyardConfig config, EventLoopGroup group, Transport transport,
                                  Supplier<RuntimeSnapshot> snapshots, Metrics metrics) throws InterruptedException {
-        Map<String, Channel> bound = new LinkedHashMap<>();
+        Listeners listeners = new Listeners(group, transport, snapshots, metrics);
         try {
             for (ListenerConfig listener : config.listeners()) {
-                FrontendInitializer initializer = new FrontendInitializer(snapshots,
-                        Codecs.decoderConfig(config.limits().maxHeaderSize()),
-                        config.timeouts().clientHeader(), config.timeouts().clientIdle(),
-                        metrics.listener(listener.name()));
-                Channel channel = new ServerBootstrap()
-                        .group(group)
-                        .channel(transport.serverChannelClass())
-                        .option(ChannelOption.SO_BACKLOG, 1024)
-                        .option(ChannelOption.SO_REUSEADDR, true)
-                        // Client reads happen on demand (netty-notes §7).
-                        .childOption(ChannelOption.AUTO_READ, false)
-                        .childOption(ChannelOption.TCP_NODELAY, true)
-                        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, Connector.WATER_MARK)
-                        .childHandler(initializer)
-                        .bind(listener.bind().host(), listener.bind().port())
-                        .sync()
-                        .channel();
-                bound.put(listener.name(), channel);
-                log.info("listener {} bound to {}", listener.name(), format((InetSocketAddress) channel.localAddress()));
+                listeners.bound.put(listener.name(), new Bound(listener, listeners.open(listener)));
             }
-        } catch (Exception e) {
-            bound.values().forEach(Channel::close);
+        } catch (InterruptedException | RuntimeException e) {
+            listeners.close();
             throw e;
         }
-        return new Listeners(bound);
+        return listeners;
+    }
+
+    /**
+     * Makes the bound listeners match a reloaded configuration: new and changed ones bind first,
+     * and only then are removed or replaced ones closed, so clients always find a socket. A bind
+     * failure leaves everything as it was and throws.
+     */
+    public void reconcile(SwitchyardConfig config) throws InterruptedException {
+        Map<String, Bound> added = new LinkedHashMap<>();
+        try {
+            for (ListenerConfig listener : config.listeners()) {
+                Bound current = bound.get(listener.name());
+                if (current == null || !Objects.equals(current.config().bind(), listener.bind())) {
+                    added.put(listener.name(), new Bound(listener, open(listener)));
+                }
+            }
+        } catch (InterruptedException | RuntimeException e) {
+            added.values().forEach(b -> b.channel().close());
+            throw e;
+        }
+        List<String> wanted = new ArrayList<>();
+        config.listeners().forEach(l -> wanted.add(l.name()));
+        for (Map.Entry<String, Bound> entry : new ArrayList<>(bound.entrySet())) {
+            if (!wanted.contains(entry.getKey()) || added.containsKey(entry.getKey())) {
+                entry.getValue().channel().close().syncUninterruptibly();
+                bound.remove(entry.getKey());
+                log.info("listener {} on {} closed", entry.getKey(), entry.getValue().config().bind());
+            }
+        }
+        bound.putAll(added);
+    }
+
+    private Channel open(ListenerConfig listener) throws InterruptedException {
+        Channel channel = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannelClass())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                // Client reads happen on demand (netty-notes §7).
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, Connector.WATER_MARK)
+                .childHandler(new FrontendInitializer(snapshots, metrics.listener(listener.name()), clients))
+                .bind(listener.bind().host(), listener.bind().port())
+                .sync()
+                .channel();
+        log.info("listener {} bound to {}", listener.name(), format((InetSocketAddress) channel.localAddress()));
+        return channel;
     }
 
     /** The address a listener actually bound, with the real port when the config said 0. */
     public InetSocketAddress address(String listenerName) {
-        Channel channel = bound.get(listenerName);
-        if (channel == null) {
+        Bound listener = bound.get(listenerName);
+        if (listener == null) {
             throw new IllegalArgumentException("no listener named " + listenerName);
         }
-        return (InetSocketAddress) channel.localAddress();
+        return (InetSocketAddress) listener.channel().localAddress();
     }
 
+    /** Client connections open now, across listeners. */
+    public int openClientConnections() {
+        return clients.size();
+    }
+
+    /**
+     * Shutdown, step two (after {@link #close}): every client connection closes as soon as it
+     * has nothing in service; a busy one answers its request with {@code Connection: close}.
+     */
+    public void drainClients() {
+        for (Channel client : clients) {
+            client.eventLoop().execute(() -> client.pipeline().fireUserEventTriggered(RequestHandler.DRAIN));
+        }
+    }
+
+    /** Shutdown, last step: whatever is still open after the grace period. */
+    public void closeClients() {
+        clients.close().syncUninterruptibly();
+    }
+
+    /** Stops accepting. */
     @Override
     public void close() {
-        for (Channel channel : bound.values()) {
-            channel.close().syncUninterruptibly();
+        for (Bound listener : bound.values()) {
+            listener.channel().close().syncUninterruptibly();
         }
     }
 

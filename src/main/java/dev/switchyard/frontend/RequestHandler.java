@@ -39,6 +39,12 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
 
     private static final Logger log = LoggerFactory.getLogger(RequestHandler.class);
 
+    /** Graceful shutdown: close when idle, else after the response in service. */
+    static final Object DRAIN = new Object() {
+        @Override
+        public String toString() { return "DRAIN"; }
+    };
+
     private final Supplier<RuntimeSnapshot> snapshots;
     private final ArrayDeque<HttpObject> pending = new ArrayDeque<>(2);
     private ChannelHandlerContext ctx;
@@ -53,6 +59,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
     /** The current exchange forwarded a response byte: no error answer can follow it. */
     private boolean responseStarted;
     private boolean closing;
+    private boolean draining;
     /** The head being answered locally (for the access log), and when it arrived. */
     private HttpRequest currentHead;
     private long headStartNanos;
@@ -156,7 +163,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
     /** A 404 or similar decided here; the request was never forwarded. */
     private void answerLocally(HttpRequest request, HttpResponseStatus status, String detail) {
         boolean bodyAnnounced = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
-        boolean keepAlive = HttpUtil.isKeepAlive(request) && !bodyAnnounced;
+        boolean keepAlive = HttpUtil.isKeepAlive(request) && !bodyAnnounced && !draining;
         boolean http10 = !request.protocolVersion().isKeepAliveDefault();
         FullHttpResponse answer = ErrorResponses.of(status, detail, !keepAlive, keepAlive && http10);
         report(answer);
@@ -243,6 +250,11 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
         readIfWanted();
     }
 
+    @Override
+    public boolean closeAfterResponse() {
+        return draining;
+    }
+
     /** Serves what the last read left in {@code pending}, then waits for the client. */
     private void nextRequest() {
         busy = false;
@@ -287,6 +299,16 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt == DRAIN) {
+            draining = true;
+            if (!busy) {
+                // Idle keep-alive connection: nothing to answer, close it now.
+                closing = true;
+                releasePending();
+                ctx.close();
+            }
+            return;
+        }
         if (evt == ClientTimeoutHandler.HEAD_TIMEOUT) {
             rejectAndClose(HttpResponseStatus.REQUEST_TIMEOUT, "request head not received in time");
             return;

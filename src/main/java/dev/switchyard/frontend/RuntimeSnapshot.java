@@ -54,9 +54,20 @@ public record RuntimeSnapshot(SwitchyardConfig config, Router<Pool> router, Map<
     /** Builds the snapshot off the event loops: it resolves server names, which may block. */
     public static RuntimeSnapshot build(SwitchyardConfig config, List<EventLoop> loops, Connector connector,
                                         Metrics metrics, AccessLog accessLog) {
+        return build(config, loops, connector, metrics, accessLog, null);
+    }
+
+    /**
+     * Builds the snapshot a reload swaps in: a server whose pool and address are unchanged is
+     * the same {@link Server} object, so it keeps its health state, counters and idle
+     * connections (architecture.md, "State"); its weight and backup flag follow the new file.
+     */
+    public static RuntimeSnapshot build(SwitchyardConfig config, List<EventLoop> loops, Connector connector,
+                                        Metrics metrics, AccessLog accessLog, RuntimeSnapshot previous) {
         Map<String, Pool> pools = new LinkedHashMap<>();
         for (PoolConfig pool : config.pools().values()) {
-            pools.put(pool.name(), buildPool(pool, loops));
+            Pool before = previous == null ? null : previous.pools().get(pool.name());
+            pools.put(pool.name(), buildPool(pool, loops, before));
         }
         List<Route<Pool>> routes = new ArrayList<>();
         for (RouteConfig route : config.routes()) {
@@ -67,9 +78,15 @@ public record RuntimeSnapshot(SwitchyardConfig config, Router<Pool> router, Map<
         return new RuntimeSnapshot(config, new Router<>(routes), Collections.unmodifiableMap(pools), settings);
     }
 
-    private static Pool buildPool(PoolConfig config, List<EventLoop> loops) {
+    private static Pool buildPool(PoolConfig config, List<EventLoop> loops, Pool before) {
         List<Server> servers = new ArrayList<>();
         for (ServerConfig server : config.servers()) {
+            Server kept = before == null ? null : before.server(server.address().toString());
+            if (kept != null) {
+                kept.reconfigure(server.weight(), server.backup());
+                servers.add(kept);
+                continue;
+            }
             InetSocketAddress address = new InetSocketAddress(server.address().host(), server.address().port());
             if (address.isUnresolved()) {
                 throw new IllegalArgumentException("pool " + config.name() + ": cannot resolve " + server.address());

@@ -29,6 +29,12 @@ public final class HealthChecker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(HealthChecker.class);
 
+    /**
+     * Added to the check timeout for the first round: a probe's deadline starts when it is
+     * scheduled, and at start-up the loops are also loading classes and compiling code.
+     */
+    static final long FIRST_ROUND_SLACK_MILLIS = 1000;
+
     private final List<ServerHealth> checks = new ArrayList<>();
     private final List<PassiveHealth> passive = new ArrayList<>();
     private final Duration longestTimeout;
@@ -82,10 +88,10 @@ public final class HealthChecker implements AutoCloseable {
         }
         try {
             CompletableFuture.allOf(first.toArray(CompletableFuture[]::new))
-                    .get(longestTimeout.toMillis() + 500, TimeUnit.MILLISECONDS);
+                    .get(longestTimeout.toMillis() + FIRST_ROUND_SLACK_MILLIS, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             log.warn("first health checks still running after {} ms; their servers stay DOWN until they pass",
-                    longestTimeout.toMillis() + 500);
+                    longestTimeout.toMillis() + FIRST_ROUND_SLACK_MILLIS);
         } catch (ExecutionException e) {
             throw new IllegalStateException("health check failed to run", e.getCause());
         }

@@ -50,6 +50,16 @@ public final class HealthStateMachine {
         return null;
     }
 
+    /**
+     * Someone else (drain, enable) set the server's state: follow it, with fresh counts.
+     * A server enabled after a drain needs {@code healthyThreshold} passes to come back.
+     */
+    public void reset(HealthState now) {
+        state = now;
+        passes = 0;
+        failures = 0;
+    }
+
     public HealthState state() {
         return state;
     }

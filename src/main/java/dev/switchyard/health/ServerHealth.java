@@ -113,6 +113,10 @@ final class ServerHealth {
     }
 
     private void observe(boolean passed, String detail, String source) {
+        if (server.state() != machine.state()) {
+            // Drained or enabled from the admin endpoint since the last observation.
+            machine.reset(server.state());
+        }
         HealthState before = machine.state();
         HealthState flipped = machine.observe(passed);
         if (flipped == null || server.state() == HealthState.DRAINING) {

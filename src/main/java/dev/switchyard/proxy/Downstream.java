@@ -24,4 +24,7 @@ public interface Downstream {
 
     /** The upstream side can take more request body: read the client if it has more. */
     void requestBodyWanted();
+
+    /** The proxy is shutting down: the response must say {@code Connection: close}. */
+    boolean closeAfterResponse();
 }

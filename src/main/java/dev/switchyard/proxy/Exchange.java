@@ -289,7 +289,7 @@ public final class Exchange implements ResponseListener {
         body.discard();
         upstreamKeepAlive = HttpUtil.isKeepAlive(head);
         responseStatus = head.status().code();
-        closeClientAfter = plan.rewriteResponse(head, requestComplete || !plan.expectsBody());
+        closeClientAfter = plan.rewriteResponse(head, requestComplete || !plan.expectsBody(), client.closeAfterResponse());
         client.forward(head);
     }
 
@@ -396,7 +396,8 @@ public final class Exchange implements ResponseListener {
         report(status.code(), null);
         finish();
         // The rest of an unread request body cannot be skipped safely: close after answering.
-        boolean keepAlive = plan.clientKeepAlive() && (requestComplete || !plan.expectsBody());
+        boolean keepAlive = plan.clientKeepAlive() && (requestComplete || !plan.expectsBody())
+                && !client.closeAfterResponse();
         FullHttpResponse answer = ErrorResponses.of(status, detail, !keepAlive, keepAlive && plan.http10());
         answer.headers().set(RequestIds.HEADER, plan.requestId());
         client.forward(answer);

@@ -90,8 +90,9 @@ final class RequestPlan {
      *
      * @param requestComplete whether the whole request body has arrived; if not, the rest of
      *                        it cannot be skipped safely, so the connection closes after
+     * @param shuttingDown    graceful shutdown: this is the connection's last response
      */
-    boolean rewriteResponse(HttpResponse response, boolean requestComplete) {
+    boolean rewriteResponse(HttpResponse response, boolean requestComplete, boolean shuttingDown) {
         HttpHeaders headers = response.headers();
         boolean chunked = HttpUtil.isTransferEncodingChunked(response);
         HopByHopHeaders.strip(headers);
@@ -102,7 +103,7 @@ final class RequestPlan {
         }
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
 
-        boolean close = !clientKeepAlive || !requestComplete;
+        boolean close = !clientKeepAlive || !requestComplete || shuttingDown;
         if (hasBody(response.status()) && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
             if (http10) {
                 // No chunked coding for HTTP/1.0 (RFC 9112 §6.1): the close ends the body.

@@ -53,6 +53,15 @@ public final class LoopConnections {
         idle.remove(connection);
     }
 
+    /** Closes every idle connection: the server is draining or gone. */
+    void closeAll() {
+        assert loop.inEventLoop();
+        UpstreamHandler connection;
+        while ((connection = idle.pollFirst()) != null) {
+            connection.close();
+        }
+    }
+
     int idleCount() {
         return idle.size();
     }

@@ -57,11 +57,23 @@ public final class Pool {
     }
 
     /**
-     * Rebuilds the selector after a health flip; carries the rotation over. Called only from
-     * the health checker's loop for this pool, so two rebuilds never race.
+     * Rebuilds the selector after a health flip, a drain or a reload; carries the rotation over.
+     * {@code synchronized} on purpose: flips come from the health loop and drains from the admin
+     * thread, and two unsynchronized rebuilds could publish a selector built from stale states.
+     * It never runs on the request path, which only reads the volatile field.
      */
-    public void rebuildSelector() {
+    public synchronized void rebuildSelector() {
         selector = strategy.build(usable(), selector);
+    }
+
+    /** The server with this address label, or null. */
+    public Server server(String label) {
+        for (Server server : servers) {
+            if (server.label().equals(label)) {
+                return server;
+            }
+        }
+        return null;
     }
 
     @Override

@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * One backend address of a pool, with its live counters and its idle keep-alive
  * connections, kept per event loop.
  *
- * <p>Thread confinement: the address, weight and backup flag are fixed. The counters are
+ * <p>Thread confinement: the address is fixed; weight and backup are volatile, changed only by
+ * a reload. The counters are
  * atomics written by the proxy on any event loop and read by strategies and the admin
  * endpoint. The health state, its time and the last check result are volatile, written only
  * by the health checker (on the one loop that probes this server) and read by anyone. Each {@link LoopConnections} is touched only from its own loop; the map that
@@ -23,8 +24,8 @@ public final class Server implements Candidate {
 
     private final String label;
     private final InetSocketAddress address;
-    private final int weight;
-    private final boolean backup;
+    private volatile int weight;
+    private volatile boolean backup;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger openConnections = new AtomicInteger();
     private final AtomicLong requests = new AtomicLong();
@@ -64,6 +65,27 @@ public final class Server implements Candidate {
     public int weight() { return weight; }
 
     public boolean backup() { return backup; }
+
+    /**
+     * A reload kept this server (same pool, same address) but changed its weight or backup
+     * flag; the pool's selector is rebuilt afterwards. Identity, health and counters stay.
+     */
+    public void reconfigure(int newWeight, boolean newBackup) {
+        this.weight = newWeight;
+        this.backup = newBackup;
+    }
+
+    /** Closes this server's idle keep-alive connections on every loop (drain, removal). */
+    public void closeIdleConnections() {
+        for (Map.Entry<EventLoop, LoopConnections> entry : idleByLoop.entrySet()) {
+            LoopConnections connections = entry.getValue();
+            try {
+                entry.getKey().execute(connections::closeAll);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // The loops are shutting down and close everything anyway.
+            }
+        }
+    }
 
     @Override
     public int inFlight() { return inFlight.get(); }

@@ -48,7 +48,8 @@ class ConfigLoaderTest {
 
         assertThat(config.threads()).as("0 stays 0: the caller maps it to the core count").isZero();
         assertThat(config.timeouts()).as("reference.conf timeouts").isEqualTo(new Timeouts(
-                Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(30)));
+                Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(30),
+                Duration.ofSeconds(30)));
         assertThat(config.limits().maxHeaderSize()).as("16k in HOCON is 16 KiB").isEqualTo(16 * 1024);
         assertThat(config.routes()).as("route without host matches any host, prefix defaults to /")
                 .containsExactly(new RouteConfig(null, "/", "web"));

@@ -60,5 +60,6 @@ class ExchangeTest {
         @Override public void exchangeComplete(boolean keepAlive) { this.keepAlive = keepAlive; }
         @Override public void abort() { }
         @Override public void requestBodyWanted() { }
+        @Override public boolean closeAfterResponse() { return false; }
     }
 }
