@@ -14,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,6 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import dev.switchyard.testkit.PatternStream;
 import dev.switchyard.testkit.TestBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -200,38 +200,6 @@ class LauncherIT {
     }
 
     private static String sha256(InputStream in) throws Exception {
-        MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        byte[] buffer = new byte[64 * 1024];
-        int n;
-        while ((n = in.read(buffer)) > 0) {
-            digest.update(buffer, 0, n);
-        }
-        in.close();
-        return java.util.HexFormat.of().formatHex(digest.digest());
-    }
-
-    /** The test backend's /download bytes, generated on the fly. */
-    private static final class PatternStream extends InputStream {
-        private final long size;
-        private long position;
-
-        PatternStream(long size) { this.size = size; }
-
-        @Override
-        public int read() {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) {
-            if (position >= size) {
-                return -1;
-            }
-            int n = (int) Math.min(length, size - position);
-            System.arraycopy(TestBackend.downloadBytesAt(position, n), 0, buffer, offset, n);
-            position += n;
-            return n;
-        }
+        return PatternStream.sha256(in);
     }
 }

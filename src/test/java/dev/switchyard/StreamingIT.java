@@ -2,14 +2,13 @@ package dev.switchyard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchyard.testkit.PatternStream;
 import dev.switchyard.testkit.ProxyFixture;
 import dev.switchyard.testkit.TestBackend;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -73,38 +72,11 @@ class StreamingIT {
         }
     }
 
-    /** The same bytes the test backend's /download produces, generated on the fly. */
     private static Supplier<InputStream> patternStream() {
-        return () -> new InputStream() {
-            private long position;
-
-            @Override
-            public int read() {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public int read(byte[] buffer, int offset, int length) {
-                if (position >= SIZE) {
-                    return -1;
-                }
-                int n = (int) Math.min(length, SIZE - position);
-                byte[] piece = TestBackend.downloadBytesAt(position, n);
-                System.arraycopy(piece, 0, buffer, offset, n);
-                position += n;
-                return n;
-            }
-        };
+        return () -> new PatternStream(SIZE);
     }
 
     private static String sha256(InputStream in) throws Exception {
-        MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        byte[] buffer = new byte[64 * 1024];
-        int n;
-        while ((n = in.read(buffer)) > 0) {
-            digest.update(buffer, 0, n);
-        }
-        return HexFormat.of().formatHex(digest.digest());
+        return PatternStream.sha256(in);
     }
 }
