@@ -273,7 +273,8 @@ public final class Switchyard implements AutoCloseable, AdminActions {
         if (healthChecker != null) {
             healthChecker.close();
         }
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        // Bounded, so a stuck task can never keep the process from exiting.
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         if (accessLog != null) {
             accessLog.close();
         }
