@@ -275,7 +275,8 @@ class ArchitectureTest {
         }
         // Netty's Future and ChannelFuture extend java.util.concurrent.Future.
         if (owner.isAssignableTo(Future.class)
-                && Set.of("get", "join", "sync", "syncUninterruptibly", "await", "awaitUninterruptibly").contains(name)) {
+                && Set.of("get", "join", "sync", "syncUninterruptibly", "await", "awaitUninterruptibly")
+                        .contains(name)) {
             return true;
         }
         if ((owner.isAssignableTo(CountDownLatch.class) || owner.isAssignableTo(CyclicBarrier.class))
@@ -303,7 +304,8 @@ class ArchitectureTest {
             return true;
         }
         // Name resolution: InetAddress lookups and new InetSocketAddress(String host, int port).
-        if (owner.isEquivalentTo(InetAddress.class) && Set.of("getByName", "getAllByName", "getLocalHost").contains(name)) {
+        if (owner.isEquivalentTo(InetAddress.class)
+                && Set.of("getByName", "getAllByName", "getLocalHost").contains(name)) {
             return true;
         }
         return owner.isEquivalentTo(InetSocketAddress.class) && name.equals(JavaConstructor.CONSTRUCTOR_NAME)
