@@ -7,6 +7,8 @@
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml ./
+# .mvn/jvm.config opens javac's internals to Error Prone, which the compile step runs.
+COPY .mvn ./.mvn
 # conf/ is read by the build too: conf/demo.conf is packed into the jar.
 COPY conf ./conf
 COPY src ./src

@@ -1,5 +1,6 @@
 package dev.switchyard;
 
+import dev.switchyard.admin.AdminActions;
 import dev.switchyard.config.ConfigLoader;
 import dev.switchyard.config.InvalidConfigException;
 import dev.switchyard.config.SwitchyardConfig;
@@ -92,7 +93,7 @@ final class Launcher {
         Signal.handle(new Signal("HUP"), signal -> new Thread(() -> {
             try {
                 switchyard.reload();
-            } catch (Switchyard.ActionFailed e) {
+            } catch (AdminActions.ActionFailed e) {
                 // Already logged with every error; the old configuration keeps running.
             }
         }, "switchyard-reload").start());

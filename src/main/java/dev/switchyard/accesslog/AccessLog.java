@@ -46,7 +46,11 @@ public final class AccessLog implements AutoCloseable {
         this.writer.start();
     }
 
-    /** @param output {@code stdout} or a file path, appended to */
+    /**
+     * Opens the log and starts its writer thread.
+     *
+     * @param output {@code stdout} or a file path, appended to
+     */
     public static AccessLog open(String format, String output, int queueSize) throws IOException {
         if ("stdout".equals(output)) {
             return new AccessLog(format, System.out, false, queueSize);

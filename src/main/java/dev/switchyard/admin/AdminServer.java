@@ -131,6 +131,9 @@ public final class AdminServer implements AutoCloseable {
         }
 
         /** POST /reload, POST /pools/{pool}/servers/{address}/drain and …/enable. */
+        // String.split drops trailing empty strings, which is wanted here: ".../drain/" with a
+        // trailing slash names the same action, as it always has.
+        @SuppressWarnings("StringSplitter")
         private void post(ChannelHandlerContext ctx, FullHttpRequest request, String path) {
             String[] parts = path.split("/");
             try {

@@ -272,7 +272,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
             return;
         }
         boolean wanted = !busy
-                || receiving && (exchange == null ? answered : exchange.wantsRequestBody());
+                || (receiving && (exchange == null ? answered : exchange.wantsRequestBody()));
         if (wanted && pending.isEmpty()) {
             ctx.read();
         }

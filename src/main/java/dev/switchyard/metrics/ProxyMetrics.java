@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.util.IdentityHashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 public final class ProxyMetrics {
 
     private final MeterRegistry registry;
-    private final Map<Pool, PoolMeters> pools = new IdentityHashMap<>();
+    private final IdentityHashMap<Pool, PoolMeters> pools = new IdentityHashMap<>();
     private final Counter[] localByClass = new Counter[5];
 
     public ProxyMetrics(Metrics metrics, Iterable<Pool> pools) {
@@ -67,7 +66,7 @@ public final class ProxyMetrics {
         final Timer latency;
         final Counter retries;
         final Counter noServer;
-        final Map<Server, ServerMeters> servers = new IdentityHashMap<>();
+        final IdentityHashMap<Server, ServerMeters> servers = new IdentityHashMap<>();
 
         PoolMeters(MeterRegistry registry, Pool pool) {
             Tags tags = Tags.of("pool", pool.name());

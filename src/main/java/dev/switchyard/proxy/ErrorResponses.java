@@ -21,6 +21,8 @@ public final class ErrorResponses {
     }
 
     /**
+     * A plain-text answer of our own, {@code "<code> <reason>: <detail>"}.
+     *
      * @param close      the connection closes after this answer: say so (RFC 9112 §9.6)
      * @param http10Keep the client is HTTP/1.0 and asked for keep-alive, which 1.0 must be
      *                   told explicitly

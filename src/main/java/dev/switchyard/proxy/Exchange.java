@@ -109,7 +109,7 @@ public final class Exchange implements ResponseListener {
 
     public void onRequestContent(HttpContent chunk) {
         boolean last = chunk instanceof LastHttpContent;
-        if (state == State.DONE || state == State.RESPONDING && requestComplete) {
+        if (state == State.DONE || (state == State.RESPONDING && requestComplete)) {
             chunk.release();
             return;
         }

@@ -32,7 +32,7 @@ public final class Server implements Candidate {
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong connectFailures = new AtomicLong();
     private final AtomicLong ejections = new AtomicLong();
-    private final Map<EventLoop, LoopConnections> idleByLoop;
+    private final IdentityHashMap<EventLoop, LoopConnections> idleByLoop;
     private volatile HealthState state;
     private volatile long stateSinceMillis = System.currentTimeMillis();
     private volatile String lastCheck = "none yet";
@@ -49,7 +49,7 @@ public final class Server implements Candidate {
         this.address = address;
         this.weight = weight;
         this.backup = backup;
-        Map<EventLoop, LoopConnections> map = new IdentityHashMap<>();
+        IdentityHashMap<EventLoop, LoopConnections> map = new IdentityHashMap<>();
         for (EventLoop loop : loops) {
             map.put(loop, new LoopConnections(loop, maxIdlePerLoop));
         }
