@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 /** Active health checks: ejection, return, the warm-up gate, backups, and 503 when all are down. */
 class HealthCheckIT {
 
-    private static final int INTERVAL_MS = 200;
+    private static final int INTERVAL_MS = 500;
     private static final int HEALTHY = 2;
     private static final int UNHEALTHY = 3;
 
@@ -39,7 +39,7 @@ class HealthCheckIT {
                   routes = [ { path-prefix = "/", pool = web } ]
                   pools { web {
                     servers = [ %s ]
-                    health-check { path = "/health", interval = %dms, timeout = 150ms,
+                    health-check { path = "/health", interval = %dms, timeout = 400ms,
                                    healthy-threshold = %d, unhealthy-threshold = %d }
                   } }
                 }""".formatted(servers, INTERVAL_MS, HEALTHY, UNHEALTHY);
@@ -145,7 +145,7 @@ class HealthCheckIT {
     void liveTrafficEjectsADeadServerLongBeforeTheProbesWould() throws Exception {
         try (TestBackend s1 = TestBackend.start("s1"); TestBackend s2 = TestBackend.start("s2")) {
             String slowProbes = config(servers(s1, s2)).replace("interval = " + INTERVAL_MS + "ms", "interval = 20s")
-                    .replace("timeout = 150ms", "timeout = 1s");
+                    .replace("timeout = 400ms", "timeout = 1s");
             try (ProxyFixture proxy = ProxyFixture.start(slowProbes)) {
                 Server dead = server(proxy, s2);
                 s2.close();
