@@ -29,8 +29,7 @@ final class Launcher {
                    switchyard demo                   three demo shop servers behind the proxy on :8080
             """;
 
-    private Launcher() {
-    }
+    private Launcher() {}
 
     /** Separated from {@link Switchyard#main} so it can be read, and run, without exiting. */
     static int run(String[] args, PrintStream out, PrintStream err) {
@@ -44,7 +43,9 @@ final class Launcher {
         }
         SwitchyardConfig config;
         try {
-            config = command.demo() ? ConfigLoader.parse(demoConfigText(), "demo.conf") : ConfigLoader.load(command.config());
+            config = command.demo()
+                    ? ConfigLoader.parse(demoConfigText(), "demo.conf")
+                    : ConfigLoader.load(command.config());
         } catch (InvalidConfigException e) {
             err.println("configuration refused:");
             e.errors().forEach(line -> err.println("  " + line));
@@ -71,7 +72,8 @@ final class Launcher {
             Runtime.getRuntime().addShutdownHook(new Thread(switchyard::close, "switchyard-exit"));
             handleSignals(switchyard, stop);
             if (demo != null) {
-                out.println(demo.instructions(switchyard.listenerAddress(config.listeners().get(0).name())));
+                out.println(demo.instructions(
+                        switchyard.listenerAddress(config.listeners().get(0).name())));
             }
             Thread.currentThread().join();
             return 0;
@@ -90,18 +92,28 @@ final class Launcher {
      * SIGTERM from starting the JVM's immediate shutdown, which would drop requests in flight.
      */
     private static void handleSignals(Switchyard switchyard, Runnable stop) {
-        Signal.handle(new Signal("HUP"), signal -> new Thread(() -> {
-            try {
-                switchyard.reload();
-            } catch (AdminActions.ActionFailed e) {
-                // Already logged with every error; the old configuration keeps running.
-            }
-        }, "switchyard-reload").start());
+        Signal.handle(
+                new Signal("HUP"),
+                signal -> new Thread(
+                                () -> {
+                                    try {
+                                        switchyard.reload();
+                                    } catch (AdminActions.ActionFailed e) {
+                                        // Already logged with every error; the old configuration keeps running.
+                                    }
+                                },
+                                "switchyard-reload")
+                        .start());
         for (String name : new String[] {"TERM", "INT"}) {
-            Signal.handle(new Signal(name), signal -> new Thread(() -> {
-                stop.run();
-                System.exit(0);
-            }, "switchyard-shutdown").start());
+            Signal.handle(
+                    new Signal(name),
+                    signal -> new Thread(
+                                    () -> {
+                                        stop.run();
+                                        System.exit(0);
+                                    },
+                                    "switchyard-shutdown")
+                            .start());
         }
     }
 

@@ -60,7 +60,8 @@ public final class Switchyard implements AutoCloseable, AdminActions {
         this.configFile = configFile;
         this.transport = Transport.detect();
         // A proxy never blocks its loops, so one per core is enough (netty-notes §2).
-        int threads = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
+        int threads =
+                config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
         this.group = new MultiThreadIoEventLoopGroup(threads, transport.ioHandlerFactory());
         for (EventExecutor executor : group) {
             loops.add((EventLoop) executor);
@@ -98,21 +99,32 @@ public final class Switchyard implements AutoCloseable, AdminActions {
         healthChecker = newHealthChecker(snapshot.get());
         healthChecker.startAndAwaitFirstRound();
         if (config.admin() != null) {
-            admin = AdminServer.start(config.admin().bind().host(), config.admin().bind().port(),
-                    () -> snapshot.get().pools().values(), () -> snapshot.get().proxySettings().metrics(),
-                    metrics, System::currentTimeMillis, this);
+            admin = AdminServer.start(
+                    config.admin().bind().host(),
+                    config.admin().bind().port(),
+                    () -> snapshot.get().pools().values(),
+                    () -> snapshot.get().proxySettings().metrics(),
+                    metrics,
+                    System::currentTimeMillis,
+                    this);
         }
         listeners = Listeners.bind(config, group, transport, snapshot::get, metrics);
-        log.info("switchyard started: {} event loop(s), {} pool(s)", loops.size(), config.pools().size());
+        log.info(
+                "switchyard started: {} event loop(s), {} pool(s)",
+                loops.size(),
+                config.pools().size());
     }
 
     private Connector connector(SwitchyardConfig config) {
-        return new Connector(transport, config.timeouts().connect(), Codecs.decoderConfig(config.limits().maxHeaderSize()));
+        return new Connector(
+                transport,
+                config.timeouts().connect(),
+                Codecs.decoderConfig(config.limits().maxHeaderSize()));
     }
 
     private HealthChecker newHealthChecker(RuntimeSnapshot runtime) {
-        return new HealthChecker(runtime.healthChecks(), loops, transport, new SplittableRandom(),
-                System::currentTimeMillis);
+        return new HealthChecker(
+                runtime.healthChecks(), loops, transport, new SplittableRandom(), System::currentTimeMillis);
     }
 
     public InetSocketAddress listenerAddress(String name) {
@@ -145,10 +157,11 @@ public final class Switchyard implements AutoCloseable, AdminActions {
         try {
             config = ConfigLoader.load(configFile);
         } catch (InvalidConfigException e) {
-            log.warn("reload refused, still running the previous configuration:\n  {}",
-                    String.join("\n  ", e.errors()));
-            throw new ActionFailed("reload refused, still running the previous configuration:\n"
-                    + String.join("\n", e.errors()), false);
+            log.warn(
+                    "reload refused, still running the previous configuration:\n  {}", String.join("\n  ", e.errors()));
+            throw new ActionFailed(
+                    "reload refused, still running the previous configuration:\n" + String.join("\n", e.errors()),
+                    false);
         }
         RuntimeSnapshot previous = snapshot.get();
         RuntimeSnapshot next;
@@ -210,8 +223,7 @@ public final class Switchyard implements AutoCloseable, AdminActions {
         server.changeState(next, System.currentTimeMillis());
         pool.rebuildSelector();
         log.info("pool {} server {}: DRAINING -> {} (admin request)", poolName, address, next);
-        return "enabled " + poolName + "/" + address + ": " + next
-                + (checked ? " until its health checks pass" : "");
+        return "enabled " + poolName + "/" + address + ": " + next + (checked ? " until its health checks pass" : "");
     }
 
     private Server find(String poolName, String address) throws ActionFailed {

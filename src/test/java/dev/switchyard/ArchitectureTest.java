@@ -114,8 +114,12 @@ class ArchitectureTest {
             .because("a strategy is a pure function of candidates and live counters, testable with plain lists");
 
     @ArchTest
-    static final ArchRule balanceUsesNoNetty = noClasses().that().resideInAPackage(BALANCE)
-            .should().dependOnClassesThat().resideInAPackage("io.netty..")
+    static final ArchRule balanceUsesNoNetty = noClasses()
+            .that()
+            .resideInAPackage(BALANCE)
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("io.netty..")
             .because("balance knows no Netty type: a strategy is testable with plain lists (architecture.md)");
 
     @ArchTest
@@ -135,17 +139,25 @@ class ArchitectureTest {
             .because("health publishes through upstream.Server and its TrafficFailureListener, never by being called");
 
     @ArchTest
-    static final ArchRule onlyTheRootUsesDemo = onlyTheRootDependsOn(DEMO)
-            .because("the demo's shop servers are not part of the proxy");
+    static final ArchRule onlyTheRootUsesDemo =
+            onlyTheRootDependsOn(DEMO).because("the demo's shop servers are not part of the proxy");
 
     @ArchTest
-    static final ArchRule healthDoesNotReachIntoProxy = noClasses().that().resideInAPackage(HEALTH)
-            .should().dependOnClassesThat().resideInAPackage(PROXY)
+    static final ArchRule healthDoesNotReachIntoProxy = noClasses()
+            .that()
+            .resideInAPackage(HEALTH)
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage(PROXY)
             .because("health probes servers with its own connections; the exchange is the proxy's alone");
 
     @ArchTest
-    static final ArchRule proxyDoesNotUseHealthAdminOrFrontend = noClasses().that().resideInAPackage(PROXY)
-            .should().dependOnClassesThat().resideInAnyPackage(HEALTH, ADMIN, FRONTEND)
+    static final ArchRule proxyDoesNotUseHealthAdminOrFrontend = noClasses()
+            .that()
+            .resideInAPackage(PROXY)
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(HEALTH, ADMIN, FRONTEND)
             .because("live failures reach health through upstream.TrafficFailureListener, so proxy never calls up");
 
     // ---- cycles --------------------------------------------------------------------------------
@@ -164,7 +176,8 @@ class ArchitectureTest {
                         return SliceIdentifier.of("(root)");
                     }
                     if (name.startsWith(ROOT + ".")) {
-                        return SliceIdentifier.of(name.substring(ROOT.length() + 1).split("\\.")[0]);
+                        return SliceIdentifier.of(
+                                name.substring(ROOT.length() + 1).split("\\.")[0]);
                     }
                     return SliceIdentifier.ignore();
                 }
@@ -174,21 +187,28 @@ class ArchitectureTest {
                     return "packages of dev.switchyard";
                 }
             })
-            .should().beFreeOfCycles()
+            .should()
+            .beFreeOfCycles()
             .because("dependencies point one way (architecture.md); a cycle makes two packages one");
 
     // ---- event loops never block ---------------------------------------------------------------
 
     @ArchTest
     static final ArchRule noSynchronizedMethodsOnEventLoops = noMethods()
-            .that().areDeclaredInClassesThat().resideInAnyPackage(EVENT_LOOP_PACKAGES)
+            .that()
+            .areDeclaredInClassesThat()
+            .resideInAnyPackage(EVENT_LOOP_PACKAGES)
             .and(not(listedIn(MAY_SYNCHRONIZE)))
-            .should().haveModifier(JavaModifier.SYNCHRONIZED)
+            .should()
+            .haveModifier(JavaModifier.SYNCHRONIZED)
             .because("an exchange is confined to one event loop: a lock there only adds waiting (style.md rule 5)");
 
     @ArchTest
-    static final ArchRule noBlockingCallsOnEventLoops = noClasses().that().resideInAnyPackage(EVENT_LOOP_PACKAGES)
-            .should().callCodeUnitWhere(blockingCall())
+    static final ArchRule noBlockingCallsOnEventLoops = noClasses()
+            .that()
+            .resideInAnyPackage(EVENT_LOOP_PACKAGES)
+            .should()
+            .callCodeUnitWhere(blockingCall())
             .because("a blocked event loop stalls every connection it serves");
 
     /**
@@ -201,11 +221,14 @@ class ArchitectureTest {
         List<String> found = new ArrayList<>();
         for (String pkg : List.of("frontend", "proxy", "upstream")) {
             try (Stream<Path> files = Files.walk(Path.of("src/main/java/dev/switchyard", pkg))) {
-                for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                for (Path file :
+                        files.filter(f -> f.toString().endsWith(".java")).toList()) {
                     List<String> lines = Files.readAllLines(file);
                     for (int i = 0; i < lines.size(); i++) {
                         String line = lines.get(i).trim();
-                        if (!line.startsWith("*") && !line.startsWith("//") && block.matcher(line).find()) {
+                        if (!line.startsWith("*")
+                                && !line.startsWith("//")
+                                && block.matcher(line).find()) {
                             found.add(file + ":" + (i + 1) + ": " + line);
                         }
                     }
@@ -223,7 +246,8 @@ class ArchitectureTest {
     /** An exception that names a method which no longer exists would silently allow its successor. */
     @ArchTest
     static void exceptionListsNameExistingMethods(JavaClasses classes) {
-        for (String entry : Stream.concat(MAY_BLOCK.keySet().stream(), MAY_SYNCHRONIZE.keySet().stream()).toList()) {
+        for (String entry : Stream.concat(MAY_BLOCK.keySet().stream(), MAY_SYNCHRONIZE.keySet().stream())
+                .toList()) {
             String[] parts = entry.split("#");
             JavaClass owner = classes.get(parts[0]);
             assertThat(owner.getMethods().stream().map(JavaMethod::getName))
@@ -235,14 +259,22 @@ class ArchitectureTest {
     // ---- helpers -------------------------------------------------------------------------------
 
     private static ArchRule dependsOnNoOtherPackageOfOurs(String pkg) {
-        return noClasses().that().resideInAPackage(pkg)
-                .should().dependOnClassesThat(resideInAPackage(ROOT + "..").and(not(resideInAPackage(pkg)))
+        return noClasses()
+                .that()
+                .resideInAPackage(pkg)
+                .should()
+                .dependOnClassesThat(resideInAPackage(ROOT + "..")
+                        .and(not(resideInAPackage(pkg)))
                         .as("are in another dev.switchyard package"));
     }
 
     private static ArchRule onlyTheRootDependsOn(String pkg) {
-        return noClasses().that().resideOutsideOfPackages(ROOT, pkg)
-                .should().dependOnClassesThat().resideInAPackage(pkg);
+        return noClasses()
+                .that()
+                .resideOutsideOfPackages(ROOT, pkg)
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(pkg);
     }
 
     private static DescribedPredicate<JavaCodeUnit> listedIn(Map<String, String> exceptions) {
@@ -259,7 +291,8 @@ class ArchitectureTest {
     }
 
     private static DescribedPredicate<JavaCall<?>> blockingCall() {
-        return describe("a blocking call (sleep, wait, a wait on a future, latch or queue, stream, file or socket"
+        return describe(
+                "a blocking call (sleep, wait, a wait on a future, latch or queue, stream, file or socket"
                         + " I/O, name resolution) outside the exception list " + MAY_BLOCK.keySet(),
                 call -> isBlocking(call.getTarget()) && !MAY_BLOCK.containsKey(key(call.getOrigin())));
     }
@@ -293,14 +326,25 @@ class ArchitectureTest {
             return true;
         }
         // Stream, file and socket I/O: any call, constructors included.
-        for (Class<?> io : List.of(InputStream.class, OutputStream.class, Reader.class, Writer.class, File.class,
-                RandomAccessFile.class, Files.class, FileChannel.class, Socket.class, ServerSocket.class,
-                DatagramSocket.class, URLConnection.class)) {
+        for (Class<?> io : List.of(
+                InputStream.class,
+                OutputStream.class,
+                Reader.class,
+                Writer.class,
+                File.class,
+                RandomAccessFile.class,
+                Files.class,
+                FileChannel.class,
+                Socket.class,
+                ServerSocket.class,
+                DatagramSocket.class,
+                URLConnection.class)) {
             if (owner.isAssignableTo(io)) {
                 return true;
             }
         }
-        if (owner.isEquivalentTo(URL.class) && Set.of("openStream", "openConnection", "getContent").contains(name)) {
+        if (owner.isEquivalentTo(URL.class)
+                && Set.of("openStream", "openConnection", "getContent").contains(name)) {
             return true;
         }
         // Name resolution: InetAddress lookups and new InetSocketAddress(String host, int port).
@@ -308,7 +352,8 @@ class ArchitectureTest {
                 && Set.of("getByName", "getAllByName", "getLocalHost").contains(name)) {
             return true;
         }
-        return owner.isEquivalentTo(InetSocketAddress.class) && name.equals(JavaConstructor.CONSTRUCTOR_NAME)
+        return owner.isEquivalentTo(InetSocketAddress.class)
+                && name.equals(JavaConstructor.CONSTRUCTOR_NAME)
                 && !target.getRawParameterTypes().isEmpty()
                 && target.getRawParameterTypes().get(0).isEquivalentTo(String.class);
     }

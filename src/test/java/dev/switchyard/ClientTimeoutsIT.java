@@ -39,15 +39,21 @@ class ClientTimeoutsIT {
             assertThat(client.closedByPeer()).isTrue();
         }
         long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
-        assertThat(millis).as("cut off after client-header (700 ms), not much later").isBetween(600L, 5000L);
-        assertThat(backend.seen().size()).as("an incomplete head is never forwarded").isEqualTo(before);
+        assertThat(millis)
+                .as("cut off after client-header (700 ms), not much later")
+                .isBetween(600L, 5000L);
+        assertThat(backend.seen().size())
+                .as("an incomplete head is never forwarded")
+                .isEqualTo(before);
     }
 
     @Test
     void closesAConnectionThatNeverSendsAnything() throws Exception {
         try (RawHttp client = proxy.raw()) {
             client.setTimeoutMillis(5000);
-            assertThat(client.closedByPeer()).as("silent connection closed after client-header").isTrue();
+            assertThat(client.closedByPeer())
+                    .as("silent connection closed after client-header")
+                    .isTrue();
         }
     }
 
@@ -58,9 +64,12 @@ class ClientTimeoutsIT {
             assertThat(client.read().status()).isEqualTo(200);
             long idleStart = System.nanoTime();
             client.setTimeoutMillis(5000);
-            assertThat(client.closedByPeer()).as("idle keep-alive connection is closed").isTrue();
+            assertThat(client.closedByPeer())
+                    .as("idle keep-alive connection is closed")
+                    .isTrue();
             assertThat(Duration.ofNanos(System.nanoTime() - idleStart).toMillis())
-                    .as("closed after client-idle (1 s), not at the shorter client-header").isBetween(900L, 4500L);
+                    .as("closed after client-idle (1 s), not at the shorter client-header")
+                    .isBetween(900L, 4500L);
         }
     }
 
@@ -73,7 +82,8 @@ class ClientTimeoutsIT {
                 long sent = System.nanoTime();
                 // Deliberately quiet for less than client-idle: this waits for time, not a state.
                 Thread.sleep(400);
-                assertThat(Duration.ofNanos(System.nanoTime() - sent).toMillis()).isLessThan(1000L);
+                assertThat(Duration.ofNanos(System.nanoTime() - sent).toMillis())
+                        .isLessThan(1000L);
             }
         }
     }

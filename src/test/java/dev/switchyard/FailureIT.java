@@ -47,7 +47,8 @@ class FailureIT {
                 assertThat(response.status()).isEqualTo(502);
                 assertThat(response.text()).as("the body says what failed").contains("cannot connect");
                 client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
-                assertThat(client.read().status()).as("a bodiless request keeps its connection after a 502")
+                assertThat(client.read().status())
+                        .as("a bodiless request keeps its connection after a 502")
                         .isEqualTo(502);
             }
         }
@@ -56,17 +57,25 @@ class FailureIT {
     @Test
     void retriesAConnectFailureOnAnotherServerForAnyMethod() throws Exception {
         try (TestBackend live = TestBackend.start("live");
-             ProxyFixture proxy = ProxyFixture.start(pool(1, "", deadAddress(), live.address()))) {
+                ProxyFixture proxy = ProxyFixture.start(pool(1, "", deadAddress(), live.address()))) {
             try (RawHttp client = proxy.raw()) {
                 for (int i = 0; i < 6; i++) {
                     String method = i % 2 == 0 ? "GET" : "POST";
                     client.send(method + " /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc");
                     RawHttp.Response response = client.read();
-                    assertThat(response.status()).as("%s %d is served by the live server", method, i).isEqualTo(200);
+                    assertThat(response.status())
+                            .as("%s %d is served by the live server", method, i)
+                            .isEqualTo(200);
                     assertThat(response.text()).startsWith("3 ");
                 }
             }
-            assertThat(proxy.switchyard().snapshot().pools().get("web").servers().get(0).state())
+            assertThat(proxy.switchyard()
+                            .snapshot()
+                            .pools()
+                            .get("web")
+                            .servers()
+                            .get(0)
+                            .state())
                     .as("without health checks, live failures alone eject the dead server (nginx's max_fails)")
                     .isEqualTo(dev.switchyard.upstream.HealthState.DOWN);
         }
@@ -74,19 +83,22 @@ class FailureIT {
 
     @Test
     void retriesAResetOnlyForIdempotentMethods() throws Exception {
-        try (TestBackend a = TestBackend.start("a"); TestBackend b = TestBackend.start("b");
-             ProxyFixture proxy = ProxyFixture.start(pool(1, "", a.address(), b.address()))) {
+        try (TestBackend a = TestBackend.start("a");
+                TestBackend b = TestBackend.start("b");
+                ProxyFixture proxy = ProxyFixture.start(pool(1, "", a.address(), b.address()))) {
             try (RawHttp client = proxy.raw()) {
                 client.send("GET /close HTTP/1.1\r\nHost: x\r\n\r\n");
                 assertThat(client.read().status()).isEqualTo(502);
             }
-            assertThat(a.seen().size() + b.seen().size()).as("a GET reset before any answer is tried on both servers")
+            assertThat(a.seen().size() + b.seen().size())
+                    .as("a GET reset before any answer is tried on both servers")
                     .isEqualTo(2);
             try (RawHttp client = proxy.raw()) {
                 client.send("POST /close HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi");
                 assertThat(client.read().status()).isEqualTo(502);
             }
-            assertThat(a.seen().size() + b.seen().size()).as("a POST that reached a backend is never sent twice")
+            assertThat(a.seen().size() + b.seen().size())
+                    .as("a POST that reached a backend is never sent twice")
                     .isEqualTo(3);
         }
     }
@@ -94,14 +106,16 @@ class FailureIT {
     @Test
     void answers504WhenTheBackendIsTooSlowToStart() throws Exception {
         try (TestBackend slow = TestBackend.start("slow");
-             ProxyFixture proxy = ProxyFixture.start(pool(1, "timeouts { upstream-response = 300ms }", slow.address()))) {
+                ProxyFixture proxy =
+                        ProxyFixture.start(pool(1, "timeouts { upstream-response = 300ms }", slow.address()))) {
             long start = System.nanoTime();
             try (RawHttp client = proxy.raw()) {
                 client.send("GET /slow?ms=5000 HTTP/1.1\r\nHost: x\r\n\r\n");
                 assertThat(client.read().status()).isEqualTo(504);
             }
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
-                    .as("504 comes after the response timeout, long before the backend answers").isLessThan(4000);
+                    .as("504 comes after the response timeout, long before the backend answers")
+                    .isLessThan(4000);
             assertThat(slow.seen()).as("a timed-out request is not retried").hasSize(1);
         }
     }
@@ -109,12 +123,13 @@ class FailureIT {
     @Test
     void closesTheClientWhenTheBackendDiesMidResponse() throws Exception {
         try (TestBackend backend = TestBackend.start("t");
-             ProxyFixture proxy = ProxyFixture.start(pool(1, "", backend.address()))) {
+                ProxyFixture proxy = ProxyFixture.start(pool(1, "", backend.address()))) {
             try (RawHttp client = proxy.raw()) {
                 client.send("GET /truncate HTTP/1.1\r\nHost: x\r\n\r\n");
                 RawHttp.Response response = client.read();
                 assertThat(response.status()).isEqualTo(200);
-                assertThat(response.body().length).as("the client sees a short body, not a clean end")
+                assertThat(response.body().length)
+                        .as("the client sees a short body, not a clean end")
                         .isLessThan(1000);
                 assertThat(client.closedByPeer()).isTrue();
             }
@@ -145,7 +160,9 @@ class FailureIT {
             try (ProxyFixture proxy = ProxyFixture.start(pool(0, "", "127.0.0.1:" + canned.getLocalPort()))) {
                 try (RawHttp client = proxy.raw()) {
                     client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
-                    assertThat(client.read().status()).as("%s is never passed on", name).isEqualTo(502);
+                    assertThat(client.read().status())
+                            .as("%s is never passed on", name)
+                            .isEqualTo(502);
                 }
             }
         }

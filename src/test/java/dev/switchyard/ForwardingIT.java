@@ -54,7 +54,8 @@ class ForwardingIT {
                     .as("every window of three answers comes from three different servers: %s", names)
                     .containsExactlyInAnyOrder("s1", "s2", "s3");
         }
-        assertThat(names.subList(3, 9)).as("the rotation repeats in the same order")
+        assertThat(names.subList(3, 9))
+                .as("the rotation repeats in the same order")
                 .isEqualTo(List.of(names.get(0), names.get(1), names.get(2), names.get(0), names.get(1), names.get(2)));
     }
 
@@ -67,7 +68,8 @@ class ForwardingIT {
             }
         }
         int accepted = s1.connectionsAccepted() + s2.connectionsAccepted() + s3.connectionsAccepted();
-        assertThat(accepted).as("30 requests on one client connection reuse one connection per server")
+        assertThat(accepted)
+                .as("30 requests on one client connection reuse one connection per server")
                 .isLessThanOrEqualTo(3);
     }
 
@@ -84,15 +86,27 @@ class ForwardingIT {
             assertThat(client.read().status()).isEqualTo(200);
         }
         TestBackend.Seen seen = allSeen().get(0);
-        assertThat(seen.headers().get("Host")).as("Host is forwarded as the client sent it").isEqualTo("Shop.Example:8080");
-        assertThat(seen.headers().get("X-Forwarded-For")).as("XFF appends the client address")
+        assertThat(seen.headers().get("Host"))
+                .as("Host is forwarded as the client sent it")
+                .isEqualTo("Shop.Example:8080");
+        assertThat(seen.headers().get("X-Forwarded-For"))
+                .as("XFF appends the client address")
                 .isEqualTo("203.0.113.7, 127.0.0.1");
         assertThat(seen.headers().get("X-Forwarded-Proto")).isEqualTo("http");
         assertThat(seen.headers().get("X-Forwarded-Host")).isEqualTo("Shop.Example:8080");
         assertThat(seen.headers().get("X-End-To-End")).isEqualTo("kept");
-        for (String hop : List.of("Connection", "X-Private", "Keep-Alive", "TE", "Proxy-Connection",
-                "Proxy-Authorization", "Upgrade", "Transfer-Encoding")) {
-            assertThat(seen.headers().contains(hop)).as("hop-by-hop header %s is not forwarded", hop).isFalse();
+        for (String hop : List.of(
+                "Connection",
+                "X-Private",
+                "Keep-Alive",
+                "TE",
+                "Proxy-Connection",
+                "Proxy-Authorization",
+                "Upgrade",
+                "Transfer-Encoding")) {
+            assertThat(seen.headers().contains(hop))
+                    .as("hop-by-hop header %s is not forwarded", hop)
+                    .isFalse();
         }
     }
 
@@ -103,9 +117,12 @@ class ForwardingIT {
             RawHttp.Response response = client.read();
             assertThat(response.status()).isEqualTo(200);
             for (String hop : List.of("Connection", "X-Internal-Route", "Keep-Alive", "Upgrade", "Trailer")) {
-                assertThat(response.header(hop)).as("hop-by-hop %s stays between backend and proxy", hop).isNull();
+                assertThat(response.header(hop))
+                        .as("hop-by-hop %s stays between backend and proxy", hop)
+                        .isNull();
             }
-            assertThat(response.header("Proxy-Authenticate")).as("a challenge meant for the client passes")
+            assertThat(response.header("Proxy-Authenticate"))
+                    .as("a challenge meant for the client passes")
                     .isEqualTo("Basic realm=\"shop\"");
             assertThat(response.text()).isEqualTo("hop\n");
         }
@@ -118,12 +135,18 @@ class ForwardingIT {
                     + "GET /status?code=201 HTTP/1.1\r\nHost: x\r\n\r\n"
                     + "HEAD /download?bytes=5000 HTTP/1.1\r\nHost: x\r\n\r\n"
                     + "GET /status?code=202 HTTP/1.1\r\nHost: x\r\n\r\n");
-            assertThat(client.read().status()).as("the slow first answer still comes first").isEqualTo(200);
+            assertThat(client.read().status())
+                    .as("the slow first answer still comes first")
+                    .isEqualTo(200);
             assertThat(client.read().status()).isEqualTo(201);
             RawHttp.Response head = client.read(true);
             assertThat(head.status()).isEqualTo(200);
-            assertThat(head.header("Content-Length")).as("HEAD keeps the length of the GET").isEqualTo("5000");
-            assertThat(client.read().status()).as("no body after HEAD, so the next answer parses").isEqualTo(202);
+            assertThat(head.header("Content-Length"))
+                    .as("HEAD keeps the length of the GET")
+                    .isEqualTo("5000");
+            assertThat(client.read().status())
+                    .as("no body after HEAD, so the next answer parses")
+                    .isEqualTo(202);
         }
     }
 
@@ -144,12 +167,16 @@ class ForwardingIT {
             client.send("GET /a HTTP/1.0\r\n\r\n");
             RawHttp.Response response = client.read();
             assertThat(response.status()).isEqualTo(200);
-            assertThat(client.closedByPeer()).as("HTTP/1.0 without keep-alive closes").isTrue();
+            assertThat(client.closedByPeer())
+                    .as("HTTP/1.0 without keep-alive closes")
+                    .isTrue();
         }
         try (RawHttp client = proxy.raw()) {
             client.send("GET /download?bytes=3000&chunked=1 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
             RawHttp.Response response = client.read();
-            assertThat(response.header("Transfer-Encoding")).as("never chunked to HTTP/1.0").isNull();
+            assertThat(response.header("Transfer-Encoding"))
+                    .as("never chunked to HTTP/1.0")
+                    .isNull();
             assertThat(response.body()).isEqualTo(TestBackend.downloadBytes(3000));
         }
         try (RawHttp client = proxy.raw()) {
@@ -157,7 +184,9 @@ class ForwardingIT {
             RawHttp.Response first = client.read();
             assertThat(first.header("Connection")).isEqualToIgnoringCase("keep-alive");
             client.send("GET /c HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
-            assertThat(client.read().status()).as("a kept-alive 1.0 connection serves a second request").isEqualTo(200);
+            assertThat(client.read().status())
+                    .as("a kept-alive 1.0 connection serves a second request")
+                    .isEqualTo(200);
         }
     }
 
@@ -169,7 +198,9 @@ class ForwardingIT {
             assertThat(response.header("Transfer-Encoding")).isEqualTo("chunked");
             assertThat(response.text()).startsWith("unframed body from s");
             client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
-            assertThat(client.read().status()).as("the client connection survives").isEqualTo(200);
+            assertThat(client.read().status())
+                    .as("the client connection survives")
+                    .isEqualTo(200);
         }
     }
 
@@ -178,7 +209,9 @@ class ForwardingIT {
         try (RawHttp client = proxy.raw()) {
             client.send("POST /continue HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
             RawHttp.Response interim = client.read();
-            assertThat(interim.status()).as("the backend's 100 reaches the client before the body").isEqualTo(100);
+            assertThat(interim.status())
+                    .as("the backend's 100 reaches the client before the body")
+                    .isEqualTo(100);
             client.send("hello");
             assertThat(client.read().status()).isEqualTo(200);
         }
@@ -190,7 +223,8 @@ class ForwardingIT {
             client.send("POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
                     + "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
             RawHttp.Response response = client.read();
-            assertThat(response.text()).as("length and sha256 of the body the backend got")
+            assertThat(response.text())
+                    .as("length and sha256 of the body the backend got")
                     .isEqualTo("11 b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9\n");
         }
     }
@@ -203,13 +237,15 @@ class ForwardingIT {
                   routes = [ { host = "shop.example", path-prefix = "/", pool = web } ]
                   pools { web { servers = [ { address = "%s" } ] } }
                 }""".formatted(s1.address()))) {
-            HttpResponse<String> response = hostOnly.client().send(
-                    HttpRequest.newBuilder(hostOnly.uri("/x")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = hostOnly.client()
+                    .send(HttpRequest.newBuilder(hostOnly.uri("/x")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).isEqualTo(404);
             assertThat(response.body()).contains("no route");
             try (RawHttp client = hostOnly.raw()) {
                 client.send("GET /x HTTP/1.1\r\nHost: SHOP.example:9999\r\n\r\n");
-                assertThat(client.read().header("X-Backend")).as("host match ignores case and port").isEqualTo("s1");
+                assertThat(client.read().header("X-Backend"))
+                        .as("host match ignores case and port")
+                        .isEqualTo("s1");
             }
         }
         assertThat(s1.seen()).hasSize(1);

@@ -34,11 +34,11 @@ class GrafanaDashboardIT {
     private static final Set<String> TARGET_LABELS = Set.of("instance", "job");
 
     private static final Pattern EXPR = Pattern.compile("\"expr\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
-    private static final Pattern LABEL_VALUES = Pattern.compile(
-            "label_values\\(\\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\\s*,\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*\\)");
+    private static final Pattern LABEL_VALUES =
+            Pattern.compile("label_values\\(\\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\\s*,\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*\\)");
     private static final Pattern PROMQL_STRING = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"|'(?:[^'\\\\]|\\\\.)*'");
-    private static final Pattern GROUPING = Pattern.compile(
-            "\\b(?:by|without|on|ignoring|group_left|group_right)\\s*\\(([^)]*)\\)");
+    private static final Pattern GROUPING =
+            Pattern.compile("\\b(?:by|without|on|ignoring|group_left|group_right)\\s*\\(([^)]*)\\)");
     private static final Pattern SELECTOR = Pattern.compile("\\{([^}]*)}");
     private static final Pattern MATCHER_LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(?:=~|!~|!=|=)");
     private static final Pattern RANGE = Pattern.compile("\\[[^]]*]");
@@ -46,8 +46,22 @@ class GrafanaDashboardIT {
     private static final Pattern NAME = Pattern.compile("(?<![\\w.$:])([a-zA-Z_:][a-zA-Z0-9_:]*+)(?!\\s*\\()");
     /** The series name of each sample line of the Prometheus text format; {@code # HELP} and {@code # TYPE} lines do not count. */
     private static final Pattern SAMPLE_NAME = Pattern.compile("(?m)^([a-zA-Z_:][a-zA-Z0-9_:]*)[{ ]");
-    private static final Set<String> KEYWORDS = Set.of("and", "or", "unless", "bool", "offset", "atan2", "inf", "nan",
-            "by", "without", "on", "ignoring", "group_left", "group_right");
+
+    private static final Set<String> KEYWORDS = Set.of(
+            "and",
+            "or",
+            "unless",
+            "bool",
+            "offset",
+            "atan2",
+            "inf",
+            "nan",
+            "by",
+            "without",
+            "on",
+            "ignoring",
+            "group_left",
+            "group_right");
 
     /** Metric and label names one PromQL expression refers to. */
     private record Names(Set<String> metrics, Set<String> labels) {
@@ -60,7 +74,7 @@ class GrafanaDashboardIT {
     void everyMetricAndLabelTheDashboardQueriesIsServedAtMetrics() throws Exception {
         Names used = dashboardNames();
         try (TestBackend backend = TestBackend.start("s1");
-             ProxyFixture proxy = ProxyFixture.inFrontOf("admin { bind = \"127.0.0.1:0\" }", backend)) {
+                ProxyFixture proxy = ProxyFixture.inFrontOf("admin { bind = \"127.0.0.1:0\" }", backend)) {
             try (RawHttp client = proxy.raw()) {
                 for (int i = 0; i < 5; i++) {
                     client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -74,14 +88,22 @@ class GrafanaDashboardIT {
             while (sample.find()) {
                 served.add(sample.group(1));
             }
-            List<String> missingMetrics = used.metrics().stream().filter(name -> !served.contains(name)).toList();
-            assertThat(missingMetrics).as("metrics %s queries that GET /metrics does not serve (renamed?); "
-                    + "it serves %s", DASHBOARD, served).isEmpty();
+            List<String> missingMetrics = used.metrics().stream()
+                    .filter(name -> !served.contains(name))
+                    .toList();
+            assertThat(missingMetrics)
+                    .as(
+                            "metrics %s queries that GET /metrics does not serve (renamed?); " + "it serves %s",
+                            DASHBOARD, served)
+                    .isEmpty();
             List<String> missingLabels = used.labels().stream()
                     .filter(label -> !TARGET_LABELS.contains(label))
-                    .filter(label -> !Pattern.compile("[{,]" + Pattern.quote(label) + "=\"").matcher(metrics).find())
+                    .filter(label -> !Pattern.compile("[{,]" + Pattern.quote(label) + "=\"")
+                            .matcher(metrics)
+                            .find())
                     .toList();
-            assertThat(missingLabels).as("labels %s groups or filters by that no series at GET /metrics has", DASHBOARD)
+            assertThat(missingLabels)
+                    .as("labels %s groups or filters by that no series at GET /metrics has", DASHBOARD)
                     .isEmpty();
         }
     }
@@ -90,14 +112,24 @@ class GrafanaDashboardIT {
     void dashboardCoversTrafficErrorsLatencyServersClientsAndMemory() throws IOException {
         Names used = dashboardNames();
 
-        assertThat(used.metrics()).as("the metrics the dashboard's panels are about")
-                .contains("switchyard_requests_total", "switchyard_requests_unserved_total",
-                        "switchyard_request_duration_seconds_bucket", "switchyard_upstream_duration_seconds_bucket",
-                        "switchyard_server_up", "switchyard_server_in_flight", "switchyard_listener_connections_open",
-                        "switchyard_retries_total", "switchyard_server_ejections_total",
-                        "switchyard_listener_received_bytes_total", "switchyard_listener_sent_bytes_total",
-                        "jvm_memory_used_bytes", "switchyard_netty_direct_memory_used_bytes");
-        assertThat(Files.readString(DASHBOARD)).as("a data source variable and a pool variable from the request counter")
+        assertThat(used.metrics())
+                .as("the metrics the dashboard's panels are about")
+                .contains(
+                        "switchyard_requests_total",
+                        "switchyard_requests_unserved_total",
+                        "switchyard_request_duration_seconds_bucket",
+                        "switchyard_upstream_duration_seconds_bucket",
+                        "switchyard_server_up",
+                        "switchyard_server_in_flight",
+                        "switchyard_listener_connections_open",
+                        "switchyard_retries_total",
+                        "switchyard_server_ejections_total",
+                        "switchyard_listener_received_bytes_total",
+                        "switchyard_listener_sent_bytes_total",
+                        "jvm_memory_used_bytes",
+                        "switchyard_netty_direct_memory_used_bytes");
+        assertThat(Files.readString(DASHBOARD))
+                .as("a data source variable and a pool variable from the request counter")
                 .contains("\"uid\": \"${DS_PROMETHEUS}\"")
                 .contains("label_values(switchyard_requests_total, pool)");
     }
@@ -108,9 +140,11 @@ class GrafanaDashboardIT {
                 + " tag=\"b_total{x}\"}[$__rate_interval]))) / on (pool) group_left c_total offset 5m"
                 + " and max without(server) (d:ratio > bool 1e3)");
 
-        assertThat(names.metrics()).as("names not followed by '(', outside strings, selectors and ranges")
+        assertThat(names.metrics())
+                .as("names not followed by '(', outside strings, selectors and ranges")
                 .containsExactlyInAnyOrder("a_seconds_bucket", "c_total", "d:ratio");
-        assertThat(names.labels()).as("grouping labels and matcher labels")
+        assertThat(names.labels())
+                .as("grouping labels and matcher labels")
                 .containsExactlyInAnyOrder("pool", "le", "tag", "server");
     }
 
@@ -184,17 +218,22 @@ class GrafanaDashboardIT {
                     out.append((char) Integer.parseInt(body.substring(i + 1, i + 5), 16));
                     i += 4;
                 }
-                default -> out.append(escaped);  // \" \\ \/
+                default -> out.append(escaped); // \" \\ \/
             }
         }
         return out.toString();
     }
 
     private static String adminGet(ProxyFixture proxy, String path) throws Exception {
-        HttpResponse<String> response = proxy.client().send(HttpRequest.newBuilder(URI.create(
-                        "http://127.0.0.1:" + proxy.switchyard().adminAddress().getPort() + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as("GET %s on the admin endpoint", path).isEqualTo(200);
+        HttpResponse<String> response = proxy.client()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                                        + proxy.switchyard().adminAddress().getPort() + path))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode())
+                .as("GET %s on the admin endpoint", path)
+                .isEqualTo(200);
         return response.body();
     }
 }

@@ -55,7 +55,9 @@ class HealthCheckIT {
 
     private static Server server(ProxyFixture proxy, TestBackend backend) {
         return proxy.switchyard().snapshot().pools().get("web").servers().stream()
-                .filter(s -> s.label().equals(backend.address())).findFirst().orElseThrow();
+                .filter(s -> s.label().equals(backend.address()))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static Set<String> answeringBackends(ProxyFixture proxy, int requests) throws Exception {
@@ -73,8 +75,9 @@ class HealthCheckIT {
 
     @Test
     void ejectsAServerWhoseHealthFailsAndTakesItBackWhenItRecovers() throws Exception {
-        try (TestBackend s1 = TestBackend.start("s1"); TestBackend s2 = TestBackend.start("s2");
-             ProxyFixture proxy = ProxyFixture.start(config(servers(s1, s2)))) {
+        try (TestBackend s1 = TestBackend.start("s1");
+                TestBackend s2 = TestBackend.start("s2");
+                ProxyFixture proxy = ProxyFixture.start(config(servers(s1, s2)))) {
             assertThat(answeringBackends(proxy, 6)).containsExactlyInAnyOrder("s1", "s2");
 
             s2.setHealthy(false);
@@ -82,7 +85,9 @@ class HealthCheckIT {
             await().atMost(Duration.ofMillis((long) UNHEALTHY * INTERVAL_MS + 1000))
                     .until(() -> server(proxy, s2).state() == HealthState.DOWN);
             int before = s2.seen().size();
-            assertThat(answeringBackends(proxy, 10)).as("no traffic to the ejected server").containsExactly("s1");
+            assertThat(answeringBackends(proxy, 10))
+                    .as("no traffic to the ejected server")
+                    .containsExactly("s1");
             assertThat(s2.seen().size()).isEqualTo(before);
             assertThat(Duration.ofNanos(System.nanoTime() - sick).toMillis()).isLessThan(5000);
 
@@ -95,10 +100,13 @@ class HealthCheckIT {
 
     @Test
     void aServerFailingItsFirstProbeNeverTakesTraffic() throws Exception {
-        try (TestBackend good = TestBackend.start("good"); TestBackend sick = TestBackend.start("sick")) {
+        try (TestBackend good = TestBackend.start("good");
+                TestBackend sick = TestBackend.start("sick")) {
             sick.setHealthy(false);
             try (ProxyFixture proxy = ProxyFixture.start(config(servers(good, sick)))) {
-                assertThat(server(proxy, good).state()).as("probed before the listener opened").isEqualTo(HealthState.UP);
+                assertThat(server(proxy, good).state())
+                        .as("probed before the listener opened")
+                        .isEqualTo(HealthState.UP);
                 assertThat(server(proxy, sick).state()).isEqualTo(HealthState.DOWN);
                 assertThat(answeringBackends(proxy, 10)).containsExactly("good");
                 assertThat(sick.seen()).as("warm-up gate: not one request").isEmpty();
@@ -108,16 +116,21 @@ class HealthCheckIT {
 
     @Test
     void backupTakesOverWhileNoPrimaryIsUpAndHandsBack() throws Exception {
-        try (TestBackend primary = TestBackend.start("primary"); TestBackend backup = TestBackend.start("backup")) {
-            String servers = "{ address = \"" + primary.address() + "\" }\n{ address = \"" + backup.address() + "\", backup = true }";
+        try (TestBackend primary = TestBackend.start("primary");
+                TestBackend backup = TestBackend.start("backup")) {
+            String servers = "{ address = \"" + primary.address() + "\" }\n{ address = \"" + backup.address()
+                    + "\", backup = true }";
             try (ProxyFixture proxy = ProxyFixture.start(config(servers))) {
                 assertThat(answeringBackends(proxy, 5)).containsExactly("primary");
                 primary.setHealthy(false);
-                await().atMost(Duration.ofSeconds(5)).until(() -> server(proxy, primary).state() == HealthState.DOWN);
-                assertThat(answeringBackends(proxy, 5)).as("the backup serves while the primary is down")
+                await().atMost(Duration.ofSeconds(5))
+                        .until(() -> server(proxy, primary).state() == HealthState.DOWN);
+                assertThat(answeringBackends(proxy, 5))
+                        .as("the backup serves while the primary is down")
                         .containsExactly("backup");
                 primary.setHealthy(true);
-                await().atMost(Duration.ofSeconds(5)).until(() -> server(proxy, primary).state() == HealthState.UP);
+                await().atMost(Duration.ofSeconds(5))
+                        .until(() -> server(proxy, primary).state() == HealthState.UP);
                 assertThat(answeringBackends(proxy, 5)).as("and hands back").containsExactly("primary");
             }
         }
@@ -128,8 +141,8 @@ class HealthCheckIT {
         try (TestBackend s1 = TestBackend.start("s1")) {
             s1.setHealthy(false);
             try (ProxyFixture proxy = ProxyFixture.start(config(servers(s1)));
-                 RawHttp client = proxy.raw()) {
-                client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");  // warm the connection
+                    RawHttp client = proxy.raw()) {
+                client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n"); // warm the connection
                 assertThat(client.read().status()).isEqualTo(503);
                 long start = System.nanoTime();
                 client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -143,8 +156,10 @@ class HealthCheckIT {
 
     @Test
     void liveTrafficEjectsADeadServerLongBeforeTheProbesWould() throws Exception {
-        try (TestBackend s1 = TestBackend.start("s1"); TestBackend s2 = TestBackend.start("s2")) {
-            String slowProbes = config(servers(s1, s2)).replace("interval = " + INTERVAL_MS + "ms", "interval = 20s")
+        try (TestBackend s1 = TestBackend.start("s1");
+                TestBackend s2 = TestBackend.start("s2")) {
+            String slowProbes = config(servers(s1, s2))
+                    .replace("interval = " + INTERVAL_MS + "ms", "interval = 20s")
                     .replace("timeout = 400ms", "timeout = 1s");
             try (ProxyFixture proxy = ProxyFixture.start(slowProbes)) {
                 Server dead = server(proxy, s2);
@@ -153,22 +168,27 @@ class HealthCheckIT {
                 try (RawHttp client = proxy.raw()) {
                     for (int i = 0; i < 12; i++) {
                         client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
-                        assertThat(client.read().status()).as("retried on s1, never an error").isEqualTo(200);
+                        assertThat(client.read().status())
+                                .as("retried on s1, never an error")
+                                .isEqualTo(200);
                     }
                 }
                 await().atMost(Duration.ofSeconds(5)).until(() -> dead.state() == HealthState.DOWN);
                 assertThat(Duration.ofNanos(System.nanoTime() - start).toMillis())
-                        .as("ejected by live failures, not after 3 × 20 s of probes").isLessThan(5000);
+                        .as("ejected by live failures, not after 3 × 20 s of probes")
+                        .isLessThan(5000);
             }
         }
     }
 
     @Test
     void losesNoRequestWhenAServerIsKilledUnderConcurrentLoad() throws Exception {
-        try (TestBackend s1 = TestBackend.start("s1"); TestBackend s2 = TestBackend.start("s2");
-             TestBackend s3 = TestBackend.start("s3");
-             ProxyFixture proxy = ProxyFixture.start(config(servers(s1, s2, s3)))) {
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        try (TestBackend s1 = TestBackend.start("s1");
+                TestBackend s2 = TestBackend.start("s2");
+                TestBackend s3 = TestBackend.start("s3");
+                ProxyFixture proxy = ProxyFixture.start(config(servers(s1, s2, s3)))) {
+            HttpClient client =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             URI uri = proxy.uri("/");
             AtomicInteger ok = new AtomicInteger();
             List<String> errors = new CopyOnWriteArrayList<>();
@@ -178,8 +198,11 @@ class HealthCheckIT {
                 clients.execute(() -> {
                     while (System.nanoTime() < end) {
                         try {
-                            HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri)
-                                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                            HttpResponse<String> response = client.send(
+                                    HttpRequest.newBuilder(uri)
+                                            .timeout(Duration.ofSeconds(10))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString());
                             if (response.statusCode() == 200) {
                                 ok.incrementAndGet();
                             } else {
@@ -197,7 +220,9 @@ class HealthCheckIT {
             clients.shutdown();
             assertThat(clients.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
 
-            assertThat(errors).as("client-visible errors while s2 died, with retries = 1").isEmpty();
+            assertThat(errors)
+                    .as("client-visible errors while s2 died, with retries = 1")
+                    .isEmpty();
             assertThat(ok.get() - atKill).as("traffic went on after the kill").isGreaterThan(100);
             assertThat(server(proxy, s2).state()).isEqualTo(HealthState.DOWN);
         }
@@ -205,19 +230,28 @@ class HealthCheckIT {
 
     @Test
     void statusShowsEveryServerWithItsStateAndCounters() throws Exception {
-        try (TestBackend s1 = TestBackend.start("s1"); TestBackend s2 = TestBackend.start("s2")) {
+        try (TestBackend s1 = TestBackend.start("s1");
+                TestBackend s2 = TestBackend.start("s2")) {
             s2.setHealthy(false);
             try (ProxyFixture proxy = ProxyFixture.start(config(servers(s1, s2)))) {
                 answeringBackends(proxy, 3);
-                HttpResponse<String> status = proxy.client().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + proxy.switchyard().adminAddress().getPort() + "/status")).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> status = proxy.client()
+                        .send(
+                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                                                + proxy.switchyard()
+                                                        .adminAddress()
+                                                        .getPort() + "/status"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
                 assertThat(status.statusCode()).isEqualTo(200);
                 assertThat(status.headers().firstValue("Content-Type")).hasValue("application/json");
                 String json = status.body();
-                assertThat(json).contains("\"name\":\"web\"")
-                        .contains("{\"address\":\"" + s1.address() + "\",\"weight\":1,\"backup\":false,\"state\":\"UP\"")
-                        .contains("{\"address\":\"" + s2.address() + "\",\"weight\":1,\"backup\":false,\"state\":\"DOWN\"")
+                assertThat(json)
+                        .contains("\"name\":\"web\"")
+                        .contains(
+                                "{\"address\":\"" + s1.address() + "\",\"weight\":1,\"backup\":false,\"state\":\"UP\"")
+                        .contains("{\"address\":\"" + s2.address()
+                                + "\",\"weight\":1,\"backup\":false,\"state\":\"DOWN\"")
                         .contains("\"lastCheck\":\"failed: status 503\"")
                         .contains("\"lastCheck\":\"passed: status 200\"")
                         .contains("\"requests\":3");

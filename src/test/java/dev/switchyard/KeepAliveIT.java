@@ -20,7 +20,7 @@ class KeepAliveIT {
     @Test
     void retriesAGetOnAFreshConnectionWhenAReusedOneWasClosedUnderIt() throws Exception {
         try (TestBackend backend = TestBackend.start("s1");
-             ProxyFixture proxy = ProxyFixture.inFrontOf(ONE_LOOP_NO_RETRY, backend)) {
+                ProxyFixture proxy = ProxyFixture.inFrontOf(ONE_LOOP_NO_RETRY, backend)) {
             try (RawHttp client = proxy.raw()) {
                 for (int i = 0; i < 5; i++) {
                     client.send("GET /first-only HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -29,7 +29,8 @@ class KeepAliveIT {
                             .isEqualTo(200);
                 }
             }
-            assertThat(backend.connectionsAccepted()).as("each request after the first needed a fresh connection")
+            assertThat(backend.connectionsAccepted())
+                    .as("each request after the first needed a fresh connection")
                     .isGreaterThanOrEqualTo(5);
         }
     }
@@ -37,12 +38,13 @@ class KeepAliveIT {
     @Test
     void neverReplaysAPostOnAReusedConnectionThatDied() throws Exception {
         try (TestBackend backend = TestBackend.start("s1");
-             ProxyFixture proxy = ProxyFixture.inFrontOf(ONE_LOOP_NO_RETRY, backend)) {
+                ProxyFixture proxy = ProxyFixture.inFrontOf(ONE_LOOP_NO_RETRY, backend)) {
             try (RawHttp client = proxy.raw()) {
                 client.send("POST /first-only HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\na");
                 assertThat(client.read().status()).isEqualTo(200);
                 client.send("POST /first-only HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nb");
-                assertThat(client.read().status()).as("the backend may have acted on it: 502, not a replay")
+                assertThat(client.read().status())
+                        .as("the backend may have acted on it: 502, not a replay")
                         .isEqualTo(502);
             }
             assertThat(backend.seen()).hasSize(2);
@@ -52,12 +54,19 @@ class KeepAliveIT {
     @Test
     void dropsAPooledConnectionTheBackendClosedWhileIdle() throws Exception {
         try (TestBackend backend = TestBackend.start("s1");
-             ProxyFixture proxy = ProxyFixture.inFrontOf(ONE_LOOP_NO_RETRY, backend)) {
+                ProxyFixture proxy = ProxyFixture.inFrontOf(ONE_LOOP_NO_RETRY, backend)) {
             try (RawHttp client = proxy.raw()) {
                 client.send("GET /unframed HTTP/1.1\r\nHost: x\r\n\r\n");
                 assertThat(client.read().status()).isEqualTo(200);
-                await().atMost(Duration.ofSeconds(10)).until(
-                        () -> proxy.switchyard().snapshot().pools().get("web").servers().get(0).openConnections() == 0);
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> proxy.switchyard()
+                                        .snapshot()
+                                        .pools()
+                                        .get("web")
+                                        .servers()
+                                        .get(0)
+                                        .openConnections()
+                                == 0);
                 client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
                 assertThat(client.read().status()).isEqualTo(200);
             }
@@ -68,20 +77,26 @@ class KeepAliveIT {
     void stopsReadingTheBackendWhileTheClientIsNotReading() throws Exception {
         long size = 512L * 1024 * 1024;
         try (TestBackend backend = TestBackend.start("s1");
-             ProxyFixture proxy = ProxyFixture.inFrontOf("", backend)) {
-            HttpResponse<InputStream> response = proxy.client().send(
-                    HttpRequest.newBuilder(proxy.uri("/download?bytes=" + size)).build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
+                ProxyFixture proxy = ProxyFixture.inFrontOf("", backend)) {
+            HttpResponse<InputStream> response = proxy.client()
+                    .send(
+                            HttpRequest.newBuilder(proxy.uri("/download?bytes=" + size))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream body = response.body()) {
                 body.readNBytes(1024);
                 // The client now reads nothing: the backend must stall once socket buffers and
                 // the proxy's 64 KiB write watermark are full, far below the body's 512 MiB.
-                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300))
+                await().atMost(Duration.ofSeconds(20))
+                        .pollInterval(Duration.ofMillis(300))
                         .until(new Stalled(backend));
-                assertThat(backend.downloadBytesSent()).as("bytes in flight while the client is not reading")
+                assertThat(backend.downloadBytesSent())
+                        .as("bytes in flight while the client is not reading")
                         .isLessThan(64L * 1024 * 1024);
                 byte[] rest = body.readNBytes(4 * 1024 * 1024);
-                assertThat(rest).as("the transfer resumes when the client reads again").hasSize(4 * 1024 * 1024);
+                assertThat(rest)
+                        .as("the transfer resumes when the client reads again")
+                        .hasSize(4 * 1024 * 1024);
             }
         }
     }
@@ -91,7 +106,9 @@ class KeepAliveIT {
         private final TestBackend backend;
         private long last = -1;
 
-        Stalled(TestBackend backend) { this.backend = backend; }
+        Stalled(TestBackend backend) {
+            this.backend = backend;
+        }
 
         @Override
         public Boolean call() {

@@ -3,6 +3,8 @@ package dev.switchyard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.switchyard.testkit.PatternStream;
+import dev.switchyard.testkit.TestBackend;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,8 +25,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import dev.switchyard.testkit.PatternStream;
-import dev.switchyard.testkit.TestBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,9 +57,12 @@ class LauncherIT {
                 """);
         Run refused = run(List.of("--config", broken.toString(), "--check"));
         assertThat(refused.exit).isEqualTo(1);
-        assertThat(refused.output).as("names the file, the line and the typo")
-                .contains("broken.conf:5").contains("helth-check")
-                .contains("broken.conf:6").contains("port");
+        assertThat(refused.output)
+                .as("names the file, the line and the typo")
+                .contains("broken.conf:5")
+                .contains("helth-check")
+                .contains("broken.conf:6")
+                .contains("port");
     }
 
     @Test
@@ -72,23 +75,37 @@ class LauncherIT {
                       routes = [ { path-prefix = "/", pool = web } ]
                       pools { web { servers = [ { address = "%s" } ] } }
                     }""".formatted(backend.address()));
-            Process process = new ProcessBuilder(java(), "-Xmx64m", "-XX:MaxDirectMemorySize=64m",
-                    "-jar", JAR.toString(), "--config", conf.toString()).redirectErrorStream(true).start();
+            Process process = new ProcessBuilder(
+                            java(),
+                            "-Xmx64m",
+                            "-XX:MaxDirectMemorySize=64m",
+                            "-jar",
+                            JAR.toString(),
+                            "--config",
+                            conf.toString())
+                    .redirectErrorStream(true)
+                    .start();
             try {
                 List<String> log = drain(process.getInputStream());
                 int port = await().atMost(Duration.ofSeconds(30)).until(() -> boundPort(log), p -> p > 0);
-                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                HttpClient client = HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .build();
                 int size = 64 * 1024 * 1024;
-                HttpResponse<InputStream> download = client.send(HttpRequest.newBuilder(
-                                URI.create("http://127.0.0.1:" + port + "/download?bytes=" + size)).build(),
+                HttpResponse<InputStream> download = client.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/download?bytes=" + size))
+                                .build(),
                         HttpResponse.BodyHandlers.ofInputStream());
-                assertThat(sha256(download.body())).as("64 MiB download through a 64 MiB heap")
+                assertThat(sha256(download.body()))
+                        .as("64 MiB download through a 64 MiB heap")
                         .isEqualTo(sha256(new PatternStream(size)));
-                HttpResponse<String> upload = client.send(HttpRequest.newBuilder(
-                                URI.create("http://127.0.0.1:" + port + "/upload"))
-                                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new PatternStream(size))).build(),
+                HttpResponse<String> upload = client.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/upload"))
+                                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new PatternStream(size)))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
-                assertThat(upload.body().trim()).as("64 MiB upload through a 64 MiB heap")
+                assertThat(upload.body().trim())
+                        .as("64 MiB upload through a 64 MiB heap")
                         .isEqualTo(size + " " + sha256(new PatternStream(size)));
                 assertThat(process.isAlive()).as("no OutOfMemoryError: %s", log).isTrue();
             } finally {
@@ -109,25 +126,34 @@ class LauncherIT {
                       pools { web { servers = [ { address = "%s" } ] } }
                       timeouts { shutdown-grace = 20s }
                     }""".formatted(backend.address()));
-            Process process = new ProcessBuilder(java(), "-Xmx128m", "-jar", JAR.toString(), "--config", conf.toString())
-                    .redirectErrorStream(true).start();
+            Process process = new ProcessBuilder(
+                            java(), "-Xmx128m", "-jar", JAR.toString(), "--config", conf.toString())
+                    .redirectErrorStream(true)
+                    .start();
             try {
                 List<String> log = drain(process.getInputStream());
                 int port = await().atMost(Duration.ofSeconds(30)).until(() -> boundPort(log), p -> p > 0);
-                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                HttpClient client = HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .build();
                 List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
                 for (int i = 0; i < 10; i++) {
-                    inFlight.add(client.sendAsync(HttpRequest.newBuilder(
-                                    URI.create("http://127.0.0.1:" + port + "/slow?ms=1500")).build(),
+                    inFlight.add(client.sendAsync(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/slow?ms=1500"))
+                                    .build(),
                             HttpResponse.BodyHandlers.ofString()));
                 }
-                await().atMost(Duration.ofSeconds(10)).until(() -> backend.seen().size() == 10);
-                process.destroy();  // SIGTERM
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> backend.seen().size() == 10);
+                process.destroy(); // SIGTERM
                 for (var response : inFlight) {
                     assertThat(response.get(20, TimeUnit.SECONDS).statusCode())
-                            .as("a request accepted before SIGTERM is answered").isEqualTo(200);
+                            .as("a request accepted before SIGTERM is answered")
+                            .isEqualTo(200);
                 }
-                assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("exits within the grace period").isTrue();
+                assertThat(process.waitFor(30, TimeUnit.SECONDS))
+                        .as("exits within the grace period")
+                        .isTrue();
                 assertThat(process.exitValue()).as("graceful exit: %s", log).isZero();
             } finally {
                 process.destroyForcibly();
@@ -138,16 +164,24 @@ class LauncherIT {
     @Test
     void demoAnswersFromThreeShopsInTurn() throws Exception {
         // Run from an empty directory: the demo must work with the config packed in the jar.
-        Process process = new ProcessBuilder(java(), "-jar", JAR.toAbsolutePath().toString(), "demo")
-                .directory(dir.toFile()).redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(
+                        java(), "-jar", JAR.toAbsolutePath().toString(), "demo")
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         try {
             List<String> log = drain(process.getInputStream());
-            await().atMost(Duration.ofSeconds(30)).until(() -> String.join("\n", log).contains("curl"));
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> String.join("\n", log).contains("curl"));
+            HttpClient client =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             Set<String> shops = new HashSet<>();
             for (int i = 0; i < 3; i++) {
-                String body = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:8080/")).build(),
-                        HttpResponse.BodyHandlers.ofString()).body();
+                String body = client.send(
+                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:8080/"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body();
                 shops.add(body.substring("Hello from ".length(), body.indexOf(':')));
             }
             assertThat(shops).as("three requests, three shops").containsExactlyInAnyOrder("shop-1", "shop-2", "shop-3");

@@ -62,8 +62,12 @@ class MalformedRequestIT {
             client.send(request.replace("\\r", "\r").replace("\\n", "\n").replace("\\u0000", "\u0000"));
             RawHttp.Response response = client.read();
             assertThat(response.status()).as(name).isEqualTo(status);
-            assertThat(response.header("Connection")).as("the answer says the connection closes").isEqualToIgnoringCase("close");
-            assertThat(client.closedByPeer()).as("%s closes the connection", name).isTrue();
+            assertThat(response.header("Connection"))
+                    .as("the answer says the connection closes")
+                    .isEqualToIgnoringCase("close");
+            assertThat(client.closedByPeer())
+                    .as("%s closes the connection", name)
+                    .isTrue();
         }
         assertThat(backend.seen().size()).as("%s never reaches a backend", name).isEqualTo(before);
     }

@@ -34,15 +34,19 @@ class ObservabilityIT {
     }
 
     private static String adminGet(ProxyFixture proxy, String path) throws Exception {
-        return proxy.client().send(HttpRequest.newBuilder(URI.create(
-                        "http://127.0.0.1:" + proxy.switchyard().adminAddress().getPort() + path)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return proxy.client()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                                        + proxy.switchyard().adminAddress().getPort() + path))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     @Test
     void exposesPrometheusMetricsForPoolsServersListenersAndTheJvm() throws Exception {
         try (TestBackend backend = TestBackend.start("s1");
-             ProxyFixture proxy = ProxyFixture.start(config(backend, ""))) {
+                ProxyFixture proxy = ProxyFixture.start(config(backend, ""))) {
             try (RawHttp client = proxy.raw()) {
                 for (int i = 0; i < 3; i++) {
                     client.send("GET / HTTP/1.1\r\nHost: shop.example\r\n\r\n");
@@ -53,7 +57,8 @@ class ObservabilityIT {
             }
             String server = "server=\"" + backend.address() + "\"";
             String metrics = adminGet(proxy, "/metrics");
-            assertThat(metrics).as("requests by pool, server and status class")
+            assertThat(metrics)
+                    .as("requests by pool, server and status class")
                     .containsPattern("switchyard_requests_total\\{pool=\"web\"," + server.replace(".", "\\.")
                             + ",status_class=\"2xx\"} 3\\.0");
             assertThat(metrics)
@@ -79,8 +84,8 @@ class ObservabilityIT {
     @Test
     void keepsASaneRequestIdReplacesABadOneAndAlwaysReturnsIt() throws Exception {
         try (TestBackend backend = TestBackend.start("s1");
-             ProxyFixture proxy = ProxyFixture.start(config(backend, ""));
-             RawHttp client = proxy.raw()) {
+                ProxyFixture proxy = ProxyFixture.start(config(backend, ""));
+                RawHttp client = proxy.raw()) {
             client.send("GET /a HTTP/1.1\r\nHost: shop.example\r\nX-Request-Id: order-42.retry:1\r\n\r\n");
             assertThat(client.read().header("X-Request-Id")).isEqualTo("order-42.retry:1");
             client.send("GET /b HTTP/1.1\r\nHost: shop.example\r\nX-Request-Id: bad id; rm -rf\r\n\r\n");
@@ -89,8 +94,12 @@ class ObservabilityIT {
             client.send("GET /c HTTP/1.1\r\nHost: shop.example\r\n\r\n");
             String generated = client.read().header("X-Request-Id");
             assertThat(generated).matches("[0-9a-f]{32}").isNotEqualTo(replaced);
-            List<String> forwarded = backend.seen().stream().map(s -> s.headers().get("X-Request-Id")).toList();
-            assertThat(forwarded).as("the backend gets the same ids").containsExactly("order-42.retry:1", replaced, generated);
+            List<String> forwarded = backend.seen().stream()
+                    .map(s -> s.headers().get("X-Request-Id"))
+                    .toList();
+            assertThat(forwarded)
+                    .as("the backend gets the same ids")
+                    .containsExactly("order-42.retry:1", replaced, generated);
         }
     }
 
@@ -98,23 +107,31 @@ class ObservabilityIT {
     void writesOneJsonLinePerExchangeIncludingLocalAnswers() throws Exception {
         Path log = dir.resolve("access.log");
         try (TestBackend backend = TestBackend.start("s1");
-             ProxyFixture proxy = ProxyFixture.start(config(backend,
-                     "access-log { enabled = true, format = json, output = \"" + log + "\" }"));
-             RawHttp client = proxy.raw()) {
+                ProxyFixture proxy = ProxyFixture.start(
+                        config(backend, "access-log { enabled = true, format = json, output = \"" + log + "\" }"));
+                RawHttp client = proxy.raw()) {
             client.send("GET /cart?x=1 HTTP/1.1\r\nHost: shop.example\r\nX-Request-Id: abc-1\r\n\r\n");
             assertThat(client.read().status()).isEqualTo(200);
             client.send("GET /nowhere HTTP/1.1\r\nHost: elsewhere\r\n\r\n");
             assertThat(client.read().status()).isEqualTo(404);
-            await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(log) && Files.readAllLines(log).size() == 2);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> Files.exists(log) && Files.readAllLines(log).size() == 2);
             List<String> lines = Files.readAllLines(log);
             assertThat(lines.get(0))
-                    .contains("\"method\":\"GET\"", "\"path\":\"/cart?x=1\"", "\"version\":\"HTTP/1.1\"",
-                            "\"status\":200", "\"bytes\":3", "\"pool\":\"web\"",
-                            "\"server\":\"" + backend.address() + "\"", "\"retries\":0", "\"request_id\":\"abc-1\"",
+                    .contains(
+                            "\"method\":\"GET\"",
+                            "\"path\":\"/cart?x=1\"",
+                            "\"version\":\"HTTP/1.1\"",
+                            "\"status\":200",
+                            "\"bytes\":3",
+                            "\"pool\":\"web\"",
+                            "\"server\":\"" + backend.address() + "\"",
+                            "\"retries\":0",
+                            "\"request_id\":\"abc-1\"",
                             "\"client\":\"127.0.0.1\"")
                     .containsPattern("\"upstream_ms\":[0-9.]+,\"total_ms\":[0-9.]+");
-            assertThat(lines.get(1)).contains("\"status\":404", "\"pool\":null", "\"server\":null",
-                    "\"path\":\"/nowhere\"");
+            assertThat(lines.get(1))
+                    .contains("\"status\":404", "\"pool\":null", "\"server\":null", "\"path\":\"/nowhere\"");
         }
     }
 
@@ -122,15 +139,18 @@ class ObservabilityIT {
     void writesTextLinesToo() throws Exception {
         Path log = dir.resolve("text.log");
         try (TestBackend backend = TestBackend.start("s1");
-             ProxyFixture proxy = ProxyFixture.start(config(backend,
-                     "access-log { enabled = true, format = text, output = \"" + log + "\" }"));
-             RawHttp client = proxy.raw()) {
-            client.send("POST /order HTTP/1.1\r\nHost: shop.example\r\nContent-Length: 2\r\nX-Request-Id: r9\r\n\r\nok");
+                ProxyFixture proxy = ProxyFixture.start(
+                        config(backend, "access-log { enabled = true, format = text, output = \"" + log + "\" }"));
+                RawHttp client = proxy.raw()) {
+            client.send(
+                    "POST /order HTTP/1.1\r\nHost: shop.example\r\nContent-Length: 2\r\nX-Request-Id: r9\r\n\r\nok");
             assertThat(client.read().status()).isEqualTo(200);
-            await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(log) && !Files.readAllLines(log).isEmpty());
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> Files.exists(log) && !Files.readAllLines(log).isEmpty());
             assertThat(Files.readAllLines(log).get(0))
-                    .matches("\\S+Z 127\\.0\\.0\\.1 \"POST /order HTTP/1\\.1\" 200 3 pool=web server=127\\.0\\.0\\.1:\\d+ "
-                            + "upstream_ms=[0-9.]+ total_ms=[0-9.]+ retries=0 request_id=r9");
+                    .matches(
+                            "\\S+Z 127\\.0\\.0\\.1 \"POST /order HTTP/1\\.1\" 200 3 pool=web server=127\\.0\\.0\\.1:\\d+ "
+                                    + "upstream_ms=[0-9.]+ total_ms=[0-9.]+ retries=0 request_id=r9");
         }
     }
 }

@@ -26,7 +26,8 @@ class OperationsIT {
     @TempDir
     Path dir;
 
-    private final HttpClient admin = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient admin =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private Path write(String strategy, TestBackend... backends) throws Exception {
         StringBuilder servers = new StringBuilder();
@@ -52,14 +53,19 @@ class OperationsIT {
     private static Switchyard start(Path file) throws Exception {
         Switchyard proxy = Switchyard.start(ConfigLoader.load(file), file);
         // On a loaded machine a first probe can outlast the warm-up wait; load starts once all are UP.
-        await().atMost(Duration.ofSeconds(10)).until(() -> proxy.snapshot().pools().get("web").servers().stream()
-                .allMatch(s -> s.state() == HealthState.UP));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> proxy.snapshot().pools().get("web").servers().stream()
+                        .allMatch(s -> s.state() == HealthState.UP));
         return proxy;
     }
 
     private HttpResponse<String> post(Switchyard proxy, String path) throws Exception {
-        return admin.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxy.adminAddress().getPort() + path))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        return admin.send(
+                HttpRequest.newBuilder(URI.create(
+                                "http://127.0.0.1:" + proxy.adminAddress().getPort() + path))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static URI uri(Switchyard proxy) {
@@ -83,46 +89,66 @@ class OperationsIT {
 
     @Test
     void reloadsAddRemoveAndStrategyChangesWithoutAFailedRequest() throws Exception {
-        try (TestBackend s1 = TestBackend.start("s1"); TestBackend s2 = TestBackend.start("s2");
-             TestBackend s3 = TestBackend.start("s3")) {
+        try (TestBackend s1 = TestBackend.start("s1");
+                TestBackend s2 = TestBackend.start("s2");
+                TestBackend s3 = TestBackend.start("s3")) {
             Path file = write("round-robin", s1, s2);
-            try (Switchyard proxy = start(file); SteadyLoad load = new SteadyLoad(uri(proxy), 8, LOAD_LIMIT)) {
+            try (Switchyard proxy = start(file);
+                    SteadyLoad load = new SteadyLoad(uri(proxy), 8, LOAD_LIMIT)) {
                 Server keptS1 = server(proxy, s1);
                 await().atMost(Duration.ofSeconds(10)).until(() -> load.ok() > 200);
 
                 write("round-robin", s1, s2, s3);
-                assertThat(post(proxy, "/reload").statusCode()).as("reload adding s3").isEqualTo(200);
+                assertThat(post(proxy, "/reload").statusCode())
+                        .as("reload adding s3")
+                        .isEqualTo(200);
                 await().atMost(Duration.ofSeconds(10)).until(() -> load.answeredBy("s3") > 20);
-                assertThat(server(proxy, s1)).as("an unchanged server keeps its identity and counters").isSameAs(keptS1);
+                assertThat(server(proxy, s1))
+                        .as("an unchanged server keeps its identity and counters")
+                        .isSameAs(keptS1);
 
                 write("least-connections", s1, s3);
-                assertThat(post(proxy, "/reload").statusCode()).as("reload removing s2, changing strategy").isEqualTo(200);
+                assertThat(post(proxy, "/reload").statusCode())
+                        .as("reload removing s2, changing strategy")
+                        .isEqualTo(200);
                 // Requests already on s2 finish there; then it must get nothing new.
-                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(300)).until(stable(s2));
+                await().atMost(Duration.ofSeconds(10))
+                        .pollInterval(Duration.ofMillis(300))
+                        .until(stable(s2));
                 int s2After = s2.seen().size();
                 int okMark = load.ok();
                 await().atMost(Duration.ofSeconds(10)).until(() -> load.ok() > okMark + 200);
-                assertThat(s2.seen().size()).as("a removed server gets no new request").isEqualTo(s2After);
-                assertThat(proxy.snapshot().config().pools().get("web").strategy()).isEqualTo("least-connections");
+                assertThat(s2.seen().size())
+                        .as("a removed server gets no new request")
+                        .isEqualTo(s2After);
+                assertThat(proxy.snapshot().config().pools().get("web").strategy())
+                        .isEqualTo("least-connections");
 
                 Files.writeString(file, "switchyard { pools { web { servers = [ { adress = \"x\" } ] } } }");
                 HttpResponse<String> broken = post(proxy, "/reload");
                 assertThat(broken.statusCode()).as("a broken file is refused").isEqualTo(400);
-                assertThat(broken.body()).as("with file, line and reason").contains("switchyard.conf:1").contains("adress");
+                assertThat(broken.body())
+                        .as("with file, line and reason")
+                        .contains("switchyard.conf:1")
+                        .contains("adress");
                 int okBefore = load.ok();
                 await().atMost(Duration.ofSeconds(10)).until(() -> load.ok() > okBefore + 100);
 
                 load.close();
-                assertThat(load.errors()).as("failed requests across three reloads and a broken one").isEmpty();
+                assertThat(load.errors())
+                        .as("failed requests across three reloads and a broken one")
+                        .isEmpty();
             }
         }
     }
 
     @Test
     void drainsAServerUnderLoadWithoutAFailedRequestAndEnablesItAgain() throws Exception {
-        try (TestBackend s1 = TestBackend.start("s1"); TestBackend s2 = TestBackend.start("s2")) {
+        try (TestBackend s1 = TestBackend.start("s1");
+                TestBackend s2 = TestBackend.start("s2")) {
             Path file = write("round-robin", s1, s2);
-            try (Switchyard proxy = start(file); SteadyLoad load = new SteadyLoad(uri(proxy), 8, LOAD_LIMIT)) {
+            try (Switchyard proxy = start(file);
+                    SteadyLoad load = new SteadyLoad(uri(proxy), 8, LOAD_LIMIT)) {
                 await().atMost(Duration.ofSeconds(10)).until(() -> load.answeredBy("s2") > 50);
                 HttpResponse<String> drained = post(proxy, "/pools/web/servers/" + s2.address() + "/drain");
                 assertThat(drained.statusCode()).isEqualTo(200);
@@ -132,12 +158,19 @@ class OperationsIT {
                 int s2Seen = s2.seen().size();
                 int okBefore = load.ok();
                 await().atMost(Duration.ofSeconds(10)).until(() -> load.ok() > okBefore + 200);
-                assertThat(s2.seen().size()).as("a draining server gets no new request").isEqualTo(s2Seen);
-                assertThat(post(proxy, "/status").statusCode()).as("/status is GET only").isEqualTo(404);
+                assertThat(s2.seen().size())
+                        .as("a draining server gets no new request")
+                        .isEqualTo(s2Seen);
+                assertThat(post(proxy, "/status").statusCode())
+                        .as("/status is GET only")
+                        .isEqualTo(404);
 
-                assertThat(post(proxy, "/pools/web/servers/" + s2.address() + "/enable").statusCode()).isEqualTo(200);
+                assertThat(post(proxy, "/pools/web/servers/" + s2.address() + "/enable")
+                                .statusCode())
+                        .isEqualTo(200);
                 await().atMost(Duration.ofSeconds(10)).until(() -> s2.seen().size() > s2Seen + 20);
-                assertThat(post(proxy, "/pools/web/servers/10.9.9.9:1/drain").statusCode()).isEqualTo(404);
+                assertThat(post(proxy, "/pools/web/servers/10.9.9.9:1/drain").statusCode())
+                        .isEqualTo(404);
 
                 load.close();
                 assertThat(load.errors()).as("failed requests while draining").isEmpty();

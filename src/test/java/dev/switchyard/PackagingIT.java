@@ -33,6 +33,7 @@ class PackagingIT {
     private static final Path JAR = Path.of("target", "switchyard.jar");
     /** {@code timeouts.shutdown-grace}'s default (issue 7). */
     private static final int SHUTDOWN_GRACE_SECONDS = 30;
+
     private static final Pattern JSON_STRING = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     @TempDir
@@ -50,13 +51,17 @@ class PackagingIT {
     void dockerBuildStageRunsTheReadmeBuildCommand() throws IOException {
         List<String> readme = mavenCommand(readmeBuildCommand());
         List<Instruction> runs = stages().get(0).stream()
-                .filter(i -> i.keyword().equals("RUN") && i.arguments().matches("(?s).*\\bmvn\\b.*")).toList();
+                .filter(i -> i.keyword().equals("RUN") && i.arguments().matches("(?s).*\\bmvn\\b.*"))
+                .toList();
         assertThat(runs).as("exactly one Maven command in the build stage").hasSize(1);
         List<String> docker = mavenCommand(runs.get(0).arguments());
 
-        assertThat(goals(docker)).as("the same goals as the README's build command %s", readme)
-                .isEqualTo(goals(readme)).contains("package");
-        assertThat(flags(docker)).as("the same flags, -q aside, as the README's build command %s", readme)
+        assertThat(goals(docker))
+                .as("the same goals as the README's build command %s", readme)
+                .isEqualTo(goals(readme))
+                .contains("package");
+        assertThat(flags(docker))
+                .as("the same flags, -q aside, as the README's build command %s", readme)
                 .isEqualTo(flags(readme));
     }
 
@@ -65,7 +70,9 @@ class PackagingIT {
         List<Instruction> runtime = runtimeStage();
         List<String> entrypoint = execForm(single(runtime, "ENTRYPOINT"));
 
-        assertThat(entrypoint).as("the launcher alone; CMD supplies the arguments").hasSize(1);
+        assertThat(entrypoint)
+                .as("the launcher alone; CMD supplies the arguments")
+                .hasSize(1);
         assertThat(copyDestination(runtime, "bin/switchyard"))
                 .as("the entrypoint is where the image copies bin/switchyard")
                 .contains(entrypoint.get(0));
@@ -76,13 +83,21 @@ class PackagingIT {
         List<Instruction> runtime = runtimeStage();
         String jar = "/opt/switchyard/switchyard.jar";
         assertThat(copyDestination(runtime, "/src/target/switchyard.jar"))
-                .as("the built jar is copied to the launcher's installed location").contains(jar);
-        assertThat(Files.readString(LAUNCHER)).as("the launcher falls back to %s", jar).contains(jar);
+                .as("the built jar is copied to the launcher's installed location")
+                .contains(jar);
+        assertThat(Files.readString(LAUNCHER))
+                .as("the launcher falls back to %s", jar)
+                .contains(jar);
 
         List<String> cmd = execForm(single(runtime, "CMD"));
-        assertThat(cmd).as("the default arguments name a config file").hasSize(2).first().isEqualTo("--config");
+        assertThat(cmd)
+                .as("the default arguments name a config file")
+                .hasSize(2)
+                .first()
+                .isEqualTo("--config");
         assertThat(copyDestination(runtime, "conf/switchyard.conf"))
-                .as("the sample config is copied to the file the default arguments name").contains(cmd.get(1));
+                .as("the sample config is copied to the file the default arguments name")
+                .contains(cmd.get(1));
     }
 
     // --- systemd ----------------------------------------------------------------------------
@@ -114,10 +129,16 @@ class PackagingIT {
         assertThat(ok.exit()).as("valid sample config: %s", ok.output()).isZero();
         assertThat(ok.output()).as("the jar's --check ran").contains("configuration ok");
         // -XX:+PrintCommandLineFlags (from SWITCHYARD_JAVA_OPTS) shows what the JVM was given.
-        assertThat(ok.output()).as("the launcher's flags, sized from SWITCHYARD_HEAP and SWITCHYARD_DIRECT_MEMORY")
-                .contains("-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
-                        "-XX:InitialHeapSize=67108864", "-XX:MaxHeapSize=67108864",
-                        "-XX:MaxDirectMemorySize=67108864", "-XX:+AlwaysPreTouch", "-XX:+ExitOnOutOfMemoryError");
+        assertThat(ok.output())
+                .as("the launcher's flags, sized from SWITCHYARD_HEAP and SWITCHYARD_DIRECT_MEMORY")
+                .contains(
+                        "-XX:+UseG1GC",
+                        "-XX:MaxGCPauseMillis=20",
+                        "-XX:InitialHeapSize=67108864",
+                        "-XX:MaxHeapSize=67108864",
+                        "-XX:MaxDirectMemorySize=67108864",
+                        "-XX:+AlwaysPreTouch",
+                        "-XX:+ExitOnOutOfMemoryError");
     }
 
     @Test
@@ -131,9 +152,13 @@ class PackagingIT {
 
         Run refused = launch("--config", broken.toString(), "--check");
 
-        assertThat(refused.exit()).as("a refused config exits 1: %s", refused.output()).isEqualTo(1);
-        assertThat(refused.output()).as("the file named with its space, the line and the typo")
-                .contains("broken config.conf:2").contains("listners");
+        assertThat(refused.exit())
+                .as("a refused config exits 1: %s", refused.output())
+                .isEqualTo(1);
+        assertThat(refused.output())
+                .as("the file named with its space, the line and the typo")
+                .contains("broken config.conf:2")
+                .contains("listners");
     }
 
     // --- helpers ----------------------------------------------------------------------------
@@ -154,15 +179,18 @@ class PackagingIT {
         env.put("SWITCHYARD_JAVA_OPTS", "-XX:+PrintCommandLineFlags");
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("the launcher ends: %s", output).isTrue();
+        assertThat(process.waitFor(120, TimeUnit.SECONDS))
+                .as("the launcher ends: %s", output)
+                .isTrue();
         return new Run(process.exitValue(), output);
     }
 
     /** The README's first {@code mvn ... package} line, up to {@code &&} or a comment. */
     private static String readmeBuildCommand() throws IOException {
         String line = Files.readAllLines(README).stream()
-                .filter(l -> l.matches(".*\\bmvn\\b.*\\bpackage\\b.*")).findFirst().orElseThrow(
-                        () -> new AssertionError("README.md has no mvn ... package line"));
+                .filter(l -> l.matches(".*\\bmvn\\b.*\\bpackage\\b.*"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("README.md has no mvn ... package line"));
         return line.substring(line.indexOf("mvn"));
     }
 
@@ -186,7 +214,8 @@ class PackagingIT {
     }
 
     private static TreeSet<String> flags(List<String> mvn) {
-        TreeSet<String> flags = new TreeSet<>(mvn.stream().filter(t -> t.startsWith("-")).toList());
+        TreeSet<String> flags =
+                new TreeSet<>(mvn.stream().filter(t -> t.startsWith("-")).toList());
         flags.removeAll(List.of("-q", "--quiet"));
         return flags;
     }
@@ -225,7 +254,8 @@ class PackagingIT {
     }
 
     private static Instruction single(List<Instruction> stage, String keyword) {
-        List<Instruction> found = stage.stream().filter(i -> i.keyword().equals(keyword)).toList();
+        List<Instruction> found =
+                stage.stream().filter(i -> i.keyword().equals(keyword)).toList();
         assertThat(found).as("one %s in the runtime stage", keyword).hasSize(1);
         return found.get(0);
     }
@@ -233,8 +263,10 @@ class PackagingIT {
     /** A JSON-array (exec form) instruction's strings; the shell form is refused. */
     private static List<String> execForm(Instruction instruction) {
         String args = instruction.arguments().strip();
-        assertThat(args).as("%s in exec form, so signals reach the launcher", instruction.keyword())
-                .startsWith("[").endsWith("]");
+        assertThat(args)
+                .as("%s in exec form, so signals reach the launcher", instruction.keyword())
+                .startsWith("[")
+                .endsWith("]");
         List<String> strings = new ArrayList<>();
         Matcher m = JSON_STRING.matcher(args);
         while (m.find()) {
@@ -245,10 +277,14 @@ class PackagingIT {
 
     /** Where a {@code COPY [--from=...] source destination} in this stage puts {@code source}. */
     private static Optional<String> copyDestination(List<Instruction> stage, String source) {
-        return stage.stream().filter(i -> i.keyword().equals("COPY"))
-                .map(i -> Arrays.stream(i.arguments().split("\\s+")).filter(t -> !t.startsWith("--")).toList())
+        return stage.stream()
+                .filter(i -> i.keyword().equals("COPY"))
+                .map(i -> Arrays.stream(i.arguments().split("\\s+"))
+                        .filter(t -> !t.startsWith("--"))
+                        .toList())
                 .filter(t -> t.size() == 2 && t.get(0).equals(source))
-                .map(t -> t.get(1)).findFirst();
+                .map(t -> t.get(1))
+                .findFirst();
     }
 
     /** Key=value lines of one {@code [Section]} of the unit file; a repeated key keeps the last. */
@@ -263,7 +299,9 @@ class PackagingIT {
             if (l.startsWith("[")) {
                 section = l.substring(1, l.indexOf(']'));
             } else if (section.equals(name) && l.contains("=")) {
-                keys.put(l.substring(0, l.indexOf('=')).strip(), l.substring(l.indexOf('=') + 1).strip());
+                keys.put(
+                        l.substring(0, l.indexOf('=')).strip(),
+                        l.substring(l.indexOf('=') + 1).strip());
             }
         }
         assertThat(keys).as("[%s] in %s", name, UNIT).containsKeys("ExecStart", "ExecReload", "TimeoutStopSec");

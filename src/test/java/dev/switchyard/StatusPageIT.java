@@ -85,25 +85,36 @@ class StatusPageIT {
 
     @Test
     void rendersOneRowPerServerWithItsAddressAndStateUp() throws Exception {
-        try (TestBackend s1 = TestBackend.start("s1"); TestBackend s2 = TestBackend.start("s2");
-             ProxyFixture proxy = ProxyFixture.start(config(s1, s2))) {
+        try (TestBackend s1 = TestBackend.start("s1");
+                TestBackend s2 = TestBackend.start("s2");
+                ProxyFixture proxy = ProxyFixture.start(config(s1, s2))) {
             String dom = renderedPage(proxy);
 
             assertRendered(dom);
             List<Row> rows = serverRows(dom, "web");
-            assertThat(rows).extracting(Row::server).as("one row per server of pool web, in config order")
+            assertThat(rows)
+                    .extracting(Row::server)
+                    .as("one row per server of pool web, in config order")
                     .containsExactly(s1.address(), s2.address());
-            assertThat(rows).extracting(Row::state).as("both pass their health checks").containsOnly("UP");
-            assertThat(rows).allSatisfy(row -> assertThat(row.html()).as("a green UP badge in the row of %s", row.server())
-                    .contains("<span class=\"state UP\">UP</span>"));
+            assertThat(rows)
+                    .extracting(Row::state)
+                    .as("both pass their health checks")
+                    .containsOnly("UP");
+            assertThat(rows)
+                    .allSatisfy(row -> assertThat(row.html())
+                            .as("a green UP badge in the row of %s", row.server())
+                            .contains("<span class=\"state UP\">UP</span>"));
         }
     }
 
     @Test
     void showsAServerDownOnceItsHealthChecksFail() throws Exception {
-        try (TestBackend s1 = TestBackend.start("s1"); TestBackend s2 = TestBackend.start("s2");
-             ProxyFixture proxy = ProxyFixture.start(config(s1, s2))) {
-            assertThat(serverRows(renderedPage(proxy), "web")).extracting(Row::state).as("before: both UP")
+        try (TestBackend s1 = TestBackend.start("s1");
+                TestBackend s2 = TestBackend.start("s2");
+                ProxyFixture proxy = ProxyFixture.start(config(s1, s2))) {
+            assertThat(serverRows(renderedPage(proxy), "web"))
+                    .extracting(Row::state)
+                    .as("before: both UP")
                     .containsExactly("UP", "UP");
 
             s2.setHealthy(false);
@@ -114,22 +125,30 @@ class StatusPageIT {
             Map<String, Row> rows = new HashMap<>();
             serverRows(dom, "web").forEach(row -> rows.put(row.server(), row));
             assertThat(rows).as("rows by address").containsOnlyKeys(s1.address(), s2.address());
-            assertThat(rows.get(s2.address()).state()).as("the sick server's row").isEqualTo("DOWN");
-            assertThat(rows.get(s2.address()).html()).as("a red DOWN badge in the sick server's row")
+            assertThat(rows.get(s2.address()).state())
+                    .as("the sick server's row")
+                    .isEqualTo("DOWN");
+            assertThat(rows.get(s2.address()).html())
+                    .as("a red DOWN badge in the sick server's row")
                     .contains("<span class=\"state DOWN\">DOWN</span>");
-            assertThat(rows.get(s1.address()).state()).as("the healthy server stays UP").isEqualTo("UP");
+            assertThat(rows.get(s1.address()).state())
+                    .as("the healthy server stays UP")
+                    .isEqualTo("UP");
             assertThat(rows.get(s1.address()).html()).contains("<span class=\"state UP\">UP</span>");
         }
     }
 
     private static Server server(ProxyFixture proxy, TestBackend backend) {
         return proxy.switchyard().snapshot().pools().get("web").servers().stream()
-                .filter(s -> s.label().equals(backend.address())).findFirst().orElseThrow();
+                .filter(s -> s.label().equals(backend.address()))
+                .findFirst()
+                .orElseThrow();
     }
 
     /** The script ran to the end of a render: no fetch error, and the "loading…" line replaced. */
     private static void assertRendered(String dom) {
-        assertThat(dom).as("the page's script rendered a /status answer; the dumped DOM:\n%s", dom)
+        assertThat(dom)
+                .as("the page's script rendered a /status answer; the dumped DOM:\n%s", dom)
                 .contains("<div id=\"error\"></div>")
                 .containsPattern("<div id=\"updated\">updated [0-9T:.Z-]+</div>");
     }
@@ -165,16 +184,26 @@ class StatusPageIT {
 
     /** Loads the admin endpoint's page in headless Chromium, lets its script run, and returns the DOM. */
     private String renderedPage(ProxyFixture proxy) throws Exception {
-        return browser("--dump-dom", "http://127.0.0.1:" + proxy.switchyard().adminAddress().getPort() + "/");
+        return browser(
+                "--dump-dom",
+                "http://127.0.0.1:" + proxy.switchyard().adminAddress().getPort() + "/");
     }
 
     private String browser(String... arguments) throws IOException, InterruptedException {
         Path profile = Files.createTempDirectory(dir, "profile");
         Path out = Files.createTempFile(dir, "stdout", ".html");
         Path err = Files.createTempFile(dir, "stderr", ".txt");
-        List<String> command = new ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox",
-                "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile,
+        List<String> command = new ArrayList<>(List.of(
+                CHROMIUM.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--user-data-dir=" + profile,
                 "--virtual-time-budget=" + VIRTUAL_TIME_MS));
         command.addAll(List.of(arguments));
         Process process = new ProcessBuilder(command)
@@ -187,18 +216,25 @@ class StatusPageIT {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             fail("chromium did not finish within %s; its stderr:%n%s", BROWSER_DEADLINE, tail(err));
         }
-        assertThat(process.exitValue()).as("chromium's exit code; its stderr:%n%s", tail(err)).isZero();
+        assertThat(process.exitValue())
+                .as("chromium's exit code; its stderr:%n%s", tail(err))
+                .isZero();
         return Files.readString(out, StandardCharsets.UTF_8);
     }
 
     private static String tail(Path file) throws IOException {
-        List<String> lines = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().toList();
+        List<String> lines = new String(Files.readAllBytes(file), StandardCharsets.UTF_8)
+                .lines()
+                .toList();
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
     }
 
     private static Optional<Path> onPath(String name) {
         String path = Optional.ofNullable(System.getenv("PATH")).orElse("") + File.pathSeparator + "/usr/bin";
-        return Stream.of(path.split(File.pathSeparator)).filter(d -> !d.isBlank())
-                .map(d -> Path.of(d, name)).filter(Files::isExecutable).findFirst();
+        return Stream.of(path.split(File.pathSeparator))
+                .filter(d -> !d.isBlank())
+                .map(d -> Path.of(d, name))
+                .filter(Files::isExecutable)
+                .findFirst();
     }
 }

@@ -38,12 +38,16 @@ class StreamingIT {
 
     @Test
     void uploads64MiBIntact() throws Exception {
-        HttpResponse<String> response = proxy.client().send(HttpRequest.newBuilder(proxy.uri("/upload"))
-                        .timeout(Duration.ofSeconds(120))
-                        .POST(HttpRequest.BodyPublishers.ofInputStream(patternStream())).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = proxy.client()
+                .send(
+                        HttpRequest.newBuilder(proxy.uri("/upload"))
+                                .timeout(Duration.ofSeconds(120))
+                                .POST(HttpRequest.BodyPublishers.ofInputStream(patternStream()))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body().trim()).as("the backend got every byte, in order")
+        assertThat(response.body().trim())
+                .as("the backend got every byte, in order")
                 .isEqualTo(SIZE + " " + sha256(patternStream().get()));
     }
 
@@ -51,8 +55,12 @@ class StreamingIT {
     void downloads64MiBIntactWithContentLengthAndChunked() throws Exception {
         String expected = sha256(patternStream().get());
         for (String path : new String[] {"/download?bytes=" + SIZE, "/download?chunked=1&bytes=" + SIZE}) {
-            HttpResponse<InputStream> response = proxy.client().send(HttpRequest.newBuilder(proxy.uri(path))
-                    .timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response = proxy.client()
+                    .send(
+                            HttpRequest.newBuilder(proxy.uri(path))
+                                    .timeout(Duration.ofSeconds(120))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofInputStream());
             assertThat(response.statusCode()).isEqualTo(200);
             try (InputStream body = response.body()) {
                 assertThat(sha256(body)).as("%s arrives byte for byte", path).isEqualTo(expected);
@@ -62,12 +70,16 @@ class StreamingIT {
 
     @Test
     void echoesAStreamedBodyBothWaysAtOnce() throws Exception {
-        HttpResponse<InputStream> response = proxy.client().send(HttpRequest.newBuilder(proxy.uri("/echo"))
-                        .timeout(Duration.ofSeconds(120))
-                        .POST(HttpRequest.BodyPublishers.ofInputStream(patternStream())).build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response = proxy.client()
+                .send(
+                        HttpRequest.newBuilder(proxy.uri("/echo"))
+                                .timeout(Duration.ofSeconds(120))
+                                .POST(HttpRequest.BodyPublishers.ofInputStream(patternStream()))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream body = response.body()) {
-            assertThat(sha256(body)).as("request and response stream concurrently without deadlock")
+            assertThat(sha256(body))
+                    .as("request and response stream concurrently without deadlock")
                     .isEqualTo(sha256(patternStream().get()));
         }
     }

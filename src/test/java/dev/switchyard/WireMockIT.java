@@ -44,18 +44,30 @@ class WireMockIT {
 
     @Test
     void forwardsAProductPageAndAnOrderWithTheClientsHeaders() throws Exception {
-        shop.stubFor(get(urlEqualTo("/product/42")).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody("{\"id\":42,\"price\":\"9.99\"}")));
-        shop.stubFor(post(urlEqualTo("/order")).willReturn(aResponse().withStatus(201).withBody("created")));
+        shop.stubFor(get(urlEqualTo("/product/42"))
+                .willReturn(aResponse()
+                        .withStatus(200)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"id\":42,\"price\":\"9.99\"}")));
+        shop.stubFor(post(urlEqualTo("/order"))
+                .willReturn(aResponse().withStatus(201).withBody("created")));
 
-        HttpResponse<String> product = proxy.client().send(HttpRequest.newBuilder(proxy.uri("/product/42"))
-                .header("X-Forwarded-For", "198.51.100.9").build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> product = proxy.client()
+                .send(
+                        HttpRequest.newBuilder(proxy.uri("/product/42"))
+                                .header("X-Forwarded-For", "198.51.100.9")
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(product.statusCode()).isEqualTo(200);
         assertThat(product.headers().firstValue("Content-Type")).hasValue("application/json");
         assertThat(product.body()).isEqualTo("{\"id\":42,\"price\":\"9.99\"}");
 
-        HttpResponse<String> order = proxy.client().send(HttpRequest.newBuilder(proxy.uri("/order"))
-                .POST(HttpRequest.BodyPublishers.ofString("sku=42&qty=2")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> order = proxy.client()
+                .send(
+                        HttpRequest.newBuilder(proxy.uri("/order"))
+                                .POST(HttpRequest.BodyPublishers.ofString("sku=42&qty=2"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(order.statusCode()).isEqualTo(201);
         assertThat(order.body()).isEqualTo("created");
 

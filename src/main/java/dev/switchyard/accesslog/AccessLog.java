@@ -55,8 +55,8 @@ public final class AccessLog implements AutoCloseable {
         if ("stdout".equals(output)) {
             return new AccessLog(format, System.out, false, queueSize);
         }
-        return new AccessLog(format, new BufferedOutputStream(new FileOutputStream(output, true), 64 * 1024), true,
-                queueSize);
+        return new AccessLog(
+                format, new BufferedOutputStream(new FileOutputStream(output, true), 64 * 1024), true, queueSize);
     }
 
     /** Never blocks: a full queue drops the line and counts it. */

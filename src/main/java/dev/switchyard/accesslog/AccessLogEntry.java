@@ -8,7 +8,17 @@ package dev.switchyard.accesslog;
  * @param server null when no server answered
  * @param upstreamNanos -1 when no server answered
  */
-public record AccessLogEntry(long epochMillis, String client, String method, String uri, String version,
-                             int status, long bytes, String pool, String server, long upstreamNanos,
-                             long totalNanos, int retries, String requestId) {
-}
+public record AccessLogEntry(
+        long epochMillis,
+        String client,
+        String method,
+        String uri,
+        String version,
+        int status,
+        long bytes,
+        String pool,
+        String server,
+        long upstreamNanos,
+        long totalNanos,
+        int retries,
+        String requestId) {}

@@ -5,20 +5,34 @@ import java.util.Locale;
 
 /** The two line formats: combined-log-like text, and JSON lines. Stateless. */
 enum AccessLogFormat {
-
     TEXT {
         @Override
         void append(StringBuilder out, AccessLogEntry e) {
-            out.append(Instant.ofEpochMilli(e.epochMillis())).append(' ')
-                    .append(e.client()).append(" \"")
-                    .append(e.method()).append(' ').append(sanitize(e.uri())).append(' ').append(e.version())
-                    .append("\" ").append(e.status()).append(' ').append(e.bytes())
-                    .append(" pool=").append(e.pool() == null ? "-" : e.pool())
-                    .append(" server=").append(e.server() == null ? "-" : e.server())
-                    .append(" upstream_ms=").append(e.upstreamNanos() < 0 ? "-" : millis(e.upstreamNanos()))
-                    .append(" total_ms=").append(millis(e.totalNanos()))
-                    .append(" retries=").append(e.retries())
-                    .append(" request_id=").append(e.requestId() == null ? "-" : e.requestId())
+            out.append(Instant.ofEpochMilli(e.epochMillis()))
+                    .append(' ')
+                    .append(e.client())
+                    .append(" \"")
+                    .append(e.method())
+                    .append(' ')
+                    .append(sanitize(e.uri()))
+                    .append(' ')
+                    .append(e.version())
+                    .append("\" ")
+                    .append(e.status())
+                    .append(' ')
+                    .append(e.bytes())
+                    .append(" pool=")
+                    .append(e.pool() == null ? "-" : e.pool())
+                    .append(" server=")
+                    .append(e.server() == null ? "-" : e.server())
+                    .append(" upstream_ms=")
+                    .append(e.upstreamNanos() < 0 ? "-" : millis(e.upstreamNanos()))
+                    .append(" total_ms=")
+                    .append(millis(e.totalNanos()))
+                    .append(" retries=")
+                    .append(e.retries())
+                    .append(" request_id=")
+                    .append(e.requestId() == null ? "-" : e.requestId())
                     .append('\n');
         }
     },
@@ -26,7 +40,9 @@ enum AccessLogFormat {
     JSON {
         @Override
         void append(StringBuilder out, AccessLogEntry e) {
-            out.append("{\"time\":\"").append(Instant.ofEpochMilli(e.epochMillis())).append('"');
+            out.append("{\"time\":\"")
+                    .append(Instant.ofEpochMilli(e.epochMillis()))
+                    .append('"');
             field(out, "client", e.client());
             field(out, "method", e.method());
             field(out, "path", e.uri());
@@ -34,9 +50,12 @@ enum AccessLogFormat {
             out.append(",\"status\":").append(e.status()).append(",\"bytes\":").append(e.bytes());
             field(out, "pool", e.pool());
             field(out, "server", e.server());
-            out.append(",\"upstream_ms\":").append(e.upstreamNanos() < 0 ? "null" : millis(e.upstreamNanos()))
-                    .append(",\"total_ms\":").append(millis(e.totalNanos()))
-                    .append(",\"retries\":").append(e.retries());
+            out.append(",\"upstream_ms\":")
+                    .append(e.upstreamNanos() < 0 ? "null" : millis(e.upstreamNanos()))
+                    .append(",\"total_ms\":")
+                    .append(millis(e.totalNanos()))
+                    .append(",\"retries\":")
+                    .append(e.retries());
             field(out, "request_id", e.requestId());
             out.append("}\n");
         }

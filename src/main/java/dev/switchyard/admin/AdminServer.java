@@ -55,9 +55,14 @@ public final class AdminServer implements AutoCloseable {
         this.channel = channel;
     }
 
-    public static AdminServer start(String host, int port, Supplier<Collection<Pool>> pools,
-                                    Supplier<ProxyMetrics> proxyMetrics, Metrics metrics, LongSupplier wallClockMillis,
-                                    AdminActions actions)
+    public static AdminServer start(
+            String host,
+            int port,
+            Supplier<Collection<Pool>> pools,
+            Supplier<ProxyMetrics> proxyMetrics,
+            Metrics metrics,
+            LongSupplier wallClockMillis,
+            AdminActions actions)
             throws InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
@@ -67,11 +72,16 @@ public final class AdminServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
-                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_ADMIN_REQUEST),
-                                    new AdminHandler(pools, proxyMetrics, metrics, wallClockMillis, actions));
+                            ch.pipeline()
+                                    .addLast(
+                                            new HttpServerCodec(),
+                                            new HttpObjectAggregator(MAX_ADMIN_REQUEST),
+                                            new AdminHandler(pools, proxyMetrics, metrics, wallClockMillis, actions));
                         }
                     })
-                    .bind(host, port).sync().channel();
+                    .bind(host, port)
+                    .sync()
+                    .channel();
             log.info("admin endpoint bound to {}", channel.localAddress());
             return new AdminServer(group, channel);
         } catch (InterruptedException | RuntimeException e) {
@@ -99,8 +109,12 @@ public final class AdminServer implements AutoCloseable {
         private final LongSupplier wallClockMillis;
         private final AdminActions actions;
 
-        AdminHandler(Supplier<Collection<Pool>> pools, Supplier<ProxyMetrics> proxyMetrics, Metrics metrics,
-                     LongSupplier wallClockMillis, AdminActions actions) {
+        AdminHandler(
+                Supplier<Collection<Pool>> pools,
+                Supplier<ProxyMetrics> proxyMetrics,
+                Metrics metrics,
+                LongSupplier wallClockMillis,
+                AdminActions actions) {
             this.actions = actions;
             this.pools = pools;
             this.proxyMetrics = proxyMetrics;
@@ -118,15 +132,28 @@ public final class AdminServer implements AutoCloseable {
             } else if (!HttpMethod.GET.equals(request.method()) && !HttpMethod.HEAD.equals(request.method())) {
                 respond(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain", "GET or POST\n");
             } else if ("/status".equals(path)) {
-                respond(ctx, request, HttpResponseStatus.OK, "application/json",
+                respond(
+                        ctx,
+                        request,
+                        HttpResponseStatus.OK,
+                        "application/json",
                         StatusJson.render(pools.get(), proxyMetrics.get(), wallClockMillis.getAsLong()));
             } else if ("/metrics".equals(path)) {
-                respond(ctx, request, HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
+                respond(
+                        ctx,
+                        request,
+                        HttpResponseStatus.OK,
+                        "text/plain; version=0.0.4; charset=utf-8",
                         metrics.scrape());
             } else if ("/".equals(path)) {
                 respond(ctx, request, HttpResponseStatus.OK, "text/html; charset=utf-8", StatusPage.html());
             } else {
-                respond(ctx, request, HttpResponseStatus.NOT_FOUND, "text/plain", "admin paths: /, /status, /metrics\n");
+                respond(
+                        ctx,
+                        request,
+                        HttpResponseStatus.NOT_FOUND,
+                        "text/plain",
+                        "admin paths: /, /status, /metrics\n");
             }
         }
 
@@ -140,31 +167,47 @@ public final class AdminServer implements AutoCloseable {
                 String result;
                 if ("/reload".equals(path)) {
                     result = actions.reload();
-                } else if (parts.length == 6 && parts[1].equals("pools") && parts[3].equals("servers")
+                } else if (parts.length == 6
+                        && parts[1].equals("pools")
+                        && parts[3].equals("servers")
                         && (parts[5].equals("drain") || parts[5].equals("enable"))) {
                     String pool = QueryStringDecoder.decodeComponent(parts[2]);
                     String server = QueryStringDecoder.decodeComponent(parts[4]);
                     result = parts[5].equals("drain") ? actions.drain(pool, server) : actions.enable(pool, server);
                 } else {
-                    respond(ctx, request, HttpResponseStatus.NOT_FOUND, "text/plain",
+                    respond(
+                            ctx,
+                            request,
+                            HttpResponseStatus.NOT_FOUND,
+                            "text/plain",
                             "POST paths: /reload, /pools/{pool}/servers/{address}/drain, .../enable\n");
                     return;
                 }
                 respond(ctx, request, HttpResponseStatus.OK, "text/plain", result + "\n");
             } catch (AdminActions.ActionFailed e) {
-                respond(ctx, request, e.notFound() ? HttpResponseStatus.NOT_FOUND : HttpResponseStatus.BAD_REQUEST,
-                        "text/plain", e.getMessage() + "\n");
+                respond(
+                        ctx,
+                        request,
+                        e.notFound() ? HttpResponseStatus.NOT_FOUND : HttpResponseStatus.BAD_REQUEST,
+                        "text/plain",
+                        e.getMessage() + "\n");
             }
         }
 
-        private static void respond(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
-                                    String type, String text) {
+        private static void respond(
+                ChannelHandlerContext ctx,
+                FullHttpRequest request,
+                HttpResponseStatus status,
+                String type,
+                String text) {
             ByteBuf body = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
-            response.headers().set(HttpHeaderNames.CONTENT_TYPE, type)
+            response.headers()
+                    .set(HttpHeaderNames.CONTENT_TYPE, type)
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
                     .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
-            boolean keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
+            boolean keepAlive =
+                    HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
             HttpUtil.setKeepAlive(response, keepAlive);
             if (keepAlive) {
                 ctx.writeAndFlush(response);

@@ -13,20 +13,23 @@ import java.util.Collection;
  */
 final class StatusJson {
 
-    private StatusJson() {
-    }
+    private StatusJson() {}
 
     static String render(Collection<Pool> pools, ProxyMetrics metrics, long nowMillis) {
         StringBuilder json = new StringBuilder(256 + pools.size() * 512);
-        json.append("{\"time\":").append(string(Instant.ofEpochMilli(nowMillis).toString())).append(",\"pools\":[");
+        json.append("{\"time\":")
+                .append(string(Instant.ofEpochMilli(nowMillis).toString()))
+                .append(",\"pools\":[");
         boolean firstPool = true;
         for (Pool pool : pools) {
             if (!firstPool) {
                 json.append(',');
             }
             firstPool = false;
-            json.append("{\"name\":").append(string(pool.name()))
-                    .append(",\"usable\":").append(pool.usable().size())
+            json.append("{\"name\":")
+                    .append(string(pool.name()))
+                    .append(",\"usable\":")
+                    .append(pool.usable().size())
                     .append(",\"servers\":[");
             boolean firstServer = true;
             for (Server server : pool.servers()) {
@@ -42,17 +45,28 @@ final class StatusJson {
     }
 
     private static void server(StringBuilder json, Server server, double p99Millis) {
-        json.append("{\"address\":").append(string(server.label()))
-                .append(",\"weight\":").append(server.weight())
-                .append(",\"backup\":").append(server.backup())
-                .append(",\"state\":").append(string(server.state().name()))
-                .append(",\"since\":").append(string(Instant.ofEpochMilli(server.stateSinceMillis()).toString()))
-                .append(",\"lastCheck\":").append(string(server.lastCheck()))
-                .append(",\"inFlight\":").append(server.inFlight())
-                .append(",\"requests\":").append(server.requests())
-                .append(",\"failures\":").append(server.failures())
-                .append(",\"openConnections\":").append(server.openConnections())
-                .append(",\"p99Ms\":").append(Double.isNaN(p99Millis) ? "null" : String.format(java.util.Locale.ROOT, "%.2f", p99Millis))
+        json.append("{\"address\":")
+                .append(string(server.label()))
+                .append(",\"weight\":")
+                .append(server.weight())
+                .append(",\"backup\":")
+                .append(server.backup())
+                .append(",\"state\":")
+                .append(string(server.state().name()))
+                .append(",\"since\":")
+                .append(string(Instant.ofEpochMilli(server.stateSinceMillis()).toString()))
+                .append(",\"lastCheck\":")
+                .append(string(server.lastCheck()))
+                .append(",\"inFlight\":")
+                .append(server.inFlight())
+                .append(",\"requests\":")
+                .append(server.requests())
+                .append(",\"failures\":")
+                .append(server.failures())
+                .append(",\"openConnections\":")
+                .append(server.openConnections())
+                .append(",\"p99Ms\":")
+                .append(Double.isNaN(p99Millis) ? "null" : String.format(java.util.Locale.ROOT, "%.2f", p99Millis))
                 .append('}');
     }
 

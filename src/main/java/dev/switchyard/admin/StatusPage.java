@@ -14,8 +14,7 @@ final class StatusPage {
 
     private static final String HTML = load();
 
-    private StatusPage() {
-    }
+    private StatusPage() {}
 
     static String html() {
         return HTML;

@@ -65,15 +65,12 @@ public final class LeastConnections<T extends Candidate> implements Strategy<T> 
             weights[i] = candidates[i].weight();
             // A zero weight would make a loaded server tie with every idle one and beat the rest.
             if (weights[i] < 1) {
-                throw new IllegalArgumentException(
-                        "weight must be >= 1, got " + weights[i] + " for " + candidates[i]);
+                throw new IllegalArgumentException("weight must be >= 1, got " + weights[i] + " for " + candidates[i]);
             }
         }
         // Share the previous counter, as RoundRobin does: threads still holding the old selector
         // during the swap then rotate the same sequence of tie-break starts.
-        AtomicLong rotation = previous instanceof Scan<?> scan
-                ? scan.rotation
-                : new AtomicLong(startOffset.getAsInt());
+        AtomicLong rotation = previous instanceof Scan<?> scan ? scan.rotation : new AtomicLong(startOffset.getAsInt());
         return new Scan<>(candidates, weights, rotation);
     }
 
@@ -83,6 +80,7 @@ public final class LeastConnections<T extends Candidate> implements Strategy<T> 
         private final Candidate[] candidates;
         /** weights[i] is candidates[i].weight(), fixed per snapshot, so read once at build. */
         private final int[] weights;
+
         private final AtomicLong rotation;
 
         Scan(Candidate[] candidates, int[] weights, AtomicLong rotation) {
@@ -122,8 +120,7 @@ public final class LeastConnections<T extends Candidate> implements Strategy<T> 
                 // The tried set is asked only about a candidate that would take the lead: one that
                 // would not is skipped either way. A failover pick then costs a few set lookups,
                 // not one per candidate (PickBenchmark.pickWithOneTried, bench/jmh/README.md).
-                if ((best == null || load * bestWeight < bestLoad * weight)
-                        && !(anyTried && tried.contains(c))) {
+                if ((best == null || load * bestWeight < bestLoad * weight) && !(anyTried && tried.contains(c))) {
                     best = c;
                     bestLoad = load;
                     bestWeight = weight;

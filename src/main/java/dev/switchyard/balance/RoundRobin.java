@@ -62,9 +62,8 @@ public final class RoundRobin<T extends Candidate> implements Strategy<T> {
     public Selector<T> build(List<T> usable, Selector<T> previous) {
         // Share the previous counter rather than copying its value: threads still holding the old
         // selector during the swap then advance the same sequence instead of a forked one.
-        AtomicLong position = previous instanceof Schedule<?> schedule
-                ? schedule.position
-                : new AtomicLong(startOffset.getAsInt());
+        AtomicLong position =
+                previous instanceof Schedule<?> schedule ? schedule.position : new AtomicLong(startOffset.getAsInt());
         return new Schedule<>(schedule(usable), position);
     }
 

@@ -21,8 +21,7 @@ import java.nio.file.Path;
  */
 public final class ConfigLoader {
 
-    private ConfigLoader() {
-    }
+    private ConfigLoader() {}
 
     /** Reads and validates file; errors name it as given, e.g. {@code conf/shop.conf:12: ...}. */
     public static SwitchyardConfig load(Path file) throws InvalidConfigException {
@@ -66,7 +65,9 @@ public final class ConfigLoader {
         try {
             // Resolving after the merge lets the user's file refer to defaults, e.g. ${switchyard.timeouts.connect}.
             merged = user.withFallback(defaults())
-                    .resolve(ConfigResolveOptions.defaults().setUseSystemEnvironment(true).setAllowUnresolved(false));
+                    .resolve(ConfigResolveOptions.defaults()
+                            .setUseSystemEnvironment(true)
+                            .setAllowUnresolved(false));
         } catch (ConfigException unresolved) {
             problems.at(unresolved, "substitution");
             throw new InvalidConfigException(problems.lines());

@@ -21,8 +21,15 @@ import java.util.Objects;
  * @param expectedStatuses   statuses (100 to 599) an HTTP probe passes on, in file order; empty
  *                           (the default) means any 2xx or 3xx
  */
-public record HealthCheckConfig(String type, String path, String host, Duration interval, Duration timeout,
-                                int healthyThreshold, int unhealthyThreshold, List<Integer> expectedStatuses) {
+public record HealthCheckConfig(
+        String type,
+        String path,
+        String host,
+        Duration interval,
+        Duration timeout,
+        int healthyThreshold,
+        int unhealthyThreshold,
+        List<Integer> expectedStatuses) {
 
     public HealthCheckConfig {
         Objects.requireNonNull(type, "type");

@@ -5,5 +5,4 @@ package dev.switchyard.config;
  *
  * @param maxHeaderSize bytes a request head may take (request line and headers); more gets 431
  */
-public record Limits(int maxHeaderSize) {
-}
+public record Limits(int maxHeaderSize) {}

@@ -59,8 +59,9 @@ final class Node {
     /** This object's keys in file order (typesafe-config keeps them in a hash map). */
     List<String> keys() {
         List<String> keys = new ArrayList<>(object.keySet());
-        keys.sort(Comparator.comparingInt((String key) -> object.get(key).origin().lineNumber())
-                .thenComparing(Comparator.naturalOrder()));
+        keys.sort(
+                Comparator.comparingInt((String key) -> object.get(key).origin().lineNumber())
+                        .thenComparing(Comparator.naturalOrder()));
         return keys;
     }
 
@@ -133,8 +134,8 @@ final class Node {
                 problems.at(path.key(key).index(i), element, "expected a whole number, got " + describe(element));
                 valid = false;
             } else if (number < min || number > max) {
-                problems.at(path.key(key).index(i), element,
-                        "must be between " + min + " and " + max + ", got " + number);
+                problems.at(
+                        path.key(key).index(i), element, "must be between " + min + " and " + max + ", got " + number);
                 valid = false;
             } else {
                 numbers.add(number);
@@ -168,7 +169,11 @@ final class Node {
      * MB are the decimal ones).
      */
     Long bytes(String key) {
-        return read(key, null, "a size such as 16k or 1m", one -> one.getMemorySize("v").toBytes());
+        return read(
+                key,
+                null,
+                "a size such as 16k or 1m",
+                one -> one.getMemorySize("v").toBytes());
     }
 
     /** A required host:port; port 0 only where allowPortZero (see {@link HostPort#parse}). */
@@ -286,7 +291,8 @@ final class Node {
             case OBJECT -> "an object";
             case LIST -> "a list";
             case NULL -> "null";
-            default -> value.valueType().name().toLowerCase(Locale.ROOT) + " " + value.render(ConfigRenderOptions.concise());
+            default ->
+                value.valueType().name().toLowerCase(Locale.ROOT) + " " + value.render(ConfigRenderOptions.concise());
         };
     }
 }

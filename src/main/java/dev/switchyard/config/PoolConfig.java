@@ -13,8 +13,8 @@ import java.util.Objects;
  * @param healthCheck active probing of the servers; null if the pool has no {@code health-check}
  *                    block, and then its servers count as UP
  */
-public record PoolConfig(String name, String strategy, List<ServerConfig> servers, int retries,
-                         HealthCheckConfig healthCheck) {
+public record PoolConfig(
+        String name, String strategy, List<ServerConfig> servers, int retries, HealthCheckConfig healthCheck) {
 
     public PoolConfig {
         Objects.requireNonNull(name, "name");

@@ -13,8 +13,7 @@ import java.util.Map;
  */
 final class PoolReader {
 
-    private PoolReader() {
-    }
+    private PoolReader() {}
 
     /**
      * The pool, or null after at least one problem with it was recorded. Every key is read even
@@ -47,8 +46,10 @@ final class PoolReader {
             return null;
         }
         if (!Schema.STRATEGIES.contains(name)) {
-            pool.reject("strategy", "unknown strategy \"" + name + "\"" + Spelling.hint(name, Schema.STRATEGIES)
-                    + " (valid: " + String.join(", ", Schema.STRATEGIES) + ")");
+            pool.reject(
+                    "strategy",
+                    "unknown strategy \"" + name + "\"" + Spelling.hint(name, Schema.STRATEGIES) + " (valid: "
+                            + String.join(", ", Schema.STRATEGIES) + ")");
             return null;
         }
         return name;
@@ -127,29 +128,40 @@ final class PoolReader {
             // Probes would overlap: the next one would start while the last is still waiting. A
             // short interval with the default timeout lands here too; say so, or the user hunts
             // for a timeout they never wrote.
-            check.reject("timeout", check.has("timeout")
-                    ? "must not exceed interval (" + interval.toMillis() + "ms), got " + timeout.toMillis() + "ms"
-                    : "the default timeout (" + timeout.toMillis() + "ms) exceeds interval (" + interval.toMillis()
-                            + "ms); write a timeout of at most the interval");
+            check.reject(
+                    "timeout",
+                    check.has("timeout")
+                            ? "must not exceed interval (" + interval.toMillis() + "ms), got " + timeout.toMillis()
+                                    + "ms"
+                            : "the default timeout (" + timeout.toMillis() + "ms) exceeds interval ("
+                                    + interval.toMillis() + "ms); write a timeout of at most the interval");
             timeout = null;
         }
         Integer healthyThreshold = threshold(check, "healthy-threshold", Schema.DEFAULT_HEALTHY_THRESHOLD);
         Integer unhealthyThreshold = threshold(check, "unhealthy-threshold", Schema.DEFAULT_UNHEALTHY_THRESHOLD);
-        List<Integer> expectedStatuses = check.integerList("expected-statuses", Schema.DEFAULT_EXPECTED_STATUSES,
-                Schema.MIN_STATUS, Schema.MAX_STATUS);
-        if (type == null || path == null || !hostValid || interval == null || timeout == null
-                || healthyThreshold == null || unhealthyThreshold == null || expectedStatuses == null) {
+        List<Integer> expectedStatuses = check.integerList(
+                "expected-statuses", Schema.DEFAULT_EXPECTED_STATUSES, Schema.MIN_STATUS, Schema.MAX_STATUS);
+        if (type == null
+                || path == null
+                || !hostValid
+                || interval == null
+                || timeout == null
+                || healthyThreshold == null
+                || unhealthyThreshold == null
+                || expectedStatuses == null) {
             return null;
         }
-        return new HealthCheckConfig(type, path, host, interval, timeout, healthyThreshold, unhealthyThreshold,
-                expectedStatuses);
+        return new HealthCheckConfig(
+                type, path, host, interval, timeout, healthyThreshold, unhealthyThreshold, expectedStatuses);
     }
 
     private static String probeType(Node check) {
         String type = check.string("type", Schema.DEFAULT_HEALTH_CHECK_TYPE);
         if (type != null && !Schema.HEALTH_CHECK_TYPES.contains(type)) {
-            check.reject("type", "unknown type \"" + type + "\"" + Spelling.hint(type, Schema.HEALTH_CHECK_TYPES)
-                    + " (valid: " + String.join(", ", Schema.HEALTH_CHECK_TYPES) + ")");
+            check.reject(
+                    "type",
+                    "unknown type \"" + type + "\"" + Spelling.hint(type, Schema.HEALTH_CHECK_TYPES) + " (valid: "
+                            + String.join(", ", Schema.HEALTH_CHECK_TYPES) + ")");
             return null;
         }
         return type;

@@ -94,7 +94,8 @@ final class Problems {
         }
         // List.sort is stable: problems on one line keep the order the readers found them in.
         List<Problem> sorted = new ArrayList<>(found);
-        sorted.sort(Comparator.comparingInt((Problem p) -> fileOrder.get(p.file())).thenComparingInt(Problem::line));
+        sorted.sort(
+                Comparator.comparingInt((Problem p) -> fileOrder.get(p.file())).thenComparingInt(Problem::line));
         return sorted.stream().map(Problem::render).toList();
     }
 
@@ -116,7 +117,8 @@ final class Problems {
             try {
                 if (current instanceof ConfigObject object && segment instanceof String key) {
                     next = object.get(key);
-                } else if (current instanceof ConfigList list && segment instanceof Integer index
+                } else if (current instanceof ConfigList list
+                        && segment instanceof Integer index
                         && index < list.size()) {
                     next = list.get(index);
                 }

@@ -12,8 +12,7 @@ import java.util.Set;
  */
 final class RouteReader {
 
-    private RouteReader() {
-    }
+    private RouteReader() {}
 
     /**
      * The routes, or null after at least one problem was recorded.
@@ -24,8 +23,8 @@ final class RouteReader {
      * @param pools     the pool nodes, to blame the ones no route names
      */
     static List<RouteConfig> read(Node switchyard, List<String> poolNames, List<Node> pools) {
-        List<Node> nodes = switchyard.objectList("routes",
-                "no routes: every request would get 404; add at least one route");
+        List<Node> nodes =
+                switchyard.objectList("routes", "no routes: every request would get 404; add at least one route");
         if (nodes == null) {
             return null;
         }
@@ -110,8 +109,10 @@ final class RouteReader {
             return null;
         }
         if (!poolNames.contains(pool)) {
-            route.reject("pool", "no pool named \"" + pool + "\"" + Spelling.hint(pool, poolNames)
-                    + " (pools: " + String.join(", ", poolNames) + ")");
+            route.reject(
+                    "pool",
+                    "no pool named \"" + pool + "\"" + Spelling.hint(pool, poolNames) + " (pools: "
+                            + String.join(", ", poolNames) + ")");
             return null;
         }
         return pool;
@@ -121,8 +122,8 @@ final class RouteReader {
      * False, after recording it, if an earlier route matches every request this one would: first
      * match wins, so this route is dead and its author expected otherwise.
      */
-    private static boolean isReachable(Node route, RouteConfig config, List<RouteConfig> earlier,
-                                       List<Node> earlierNodes) {
+    private static boolean isReachable(
+            Node route, RouteConfig config, List<RouteConfig> earlier, List<Node> earlierNodes) {
         for (int i = 0; i < earlier.size(); i++) {
             RouteConfig before = earlier.get(i);
             boolean hostCovered = before.host() == null

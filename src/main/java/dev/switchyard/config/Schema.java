@@ -34,22 +34,32 @@ final class Schema {
     }
 
     static final Section ROOT = new Section("", List.of("switchyard"));
-    static final Section SWITCHYARD = new Section("switchyard",
+    static final Section SWITCHYARD = new Section(
+            "switchyard",
             List.of("threads", "listeners", "admin", "access-log", "routes", "pools", "timeouts", "limits"));
     static final Section LISTENER = new Section("switchyard.listeners[]", List.of("name", "bind", "tls"));
     static final Section TLS = new Section("switchyard.listeners[].tls", List.of("cert", "key"));
     static final Section ADMIN = new Section("switchyard.admin", List.of("bind"));
-    static final Section ACCESS_LOG = new Section("switchyard.access-log",
-            List.of("enabled", "format", "output", "queue-size"));
+    static final Section ACCESS_LOG =
+            new Section("switchyard.access-log", List.of("enabled", "format", "output", "queue-size"));
     static final Section ROUTE = new Section("switchyard.routes[]", List.of("host", "path-prefix", "pool"));
-    static final Section POOL = new Section("switchyard.pools.<name>",
-            List.of("strategy", "servers", "health-check", "retries"));
-    static final Section SERVER = new Section("switchyard.pools.<name>.servers[]",
-            List.of("address", "weight", "backup"));
-    static final Section HEALTH_CHECK = new Section("switchyard.pools.<name>.health-check",
-            List.of("type", "path", "host", "interval", "timeout", "healthy-threshold", "unhealthy-threshold",
+    static final Section POOL =
+            new Section("switchyard.pools.<name>", List.of("strategy", "servers", "health-check", "retries"));
+    static final Section SERVER =
+            new Section("switchyard.pools.<name>.servers[]", List.of("address", "weight", "backup"));
+    static final Section HEALTH_CHECK = new Section(
+            "switchyard.pools.<name>.health-check",
+            List.of(
+                    "type",
+                    "path",
+                    "host",
+                    "interval",
+                    "timeout",
+                    "healthy-threshold",
+                    "unhealthy-threshold",
                     "expected-statuses"));
-    static final Section TIMEOUTS = new Section("switchyard.timeouts",
+    static final Section TIMEOUTS = new Section(
+            "switchyard.timeouts",
             List.of("connect", "client-header", "client-idle", "upstream-response", "shutdown-grace"));
     static final Section LIMITS = new Section("switchyard.limits", List.of("max-header-size"));
 
@@ -84,6 +94,7 @@ final class Schema {
     // An absent block means no active checks at all, which is not the same as these defaults.
     /** {@code http} sends a GET and reads the status; {@code tcp} only connects. */
     static final List<String> HEALTH_CHECK_TYPES = List.of("http", "tcp");
+
     static final String DEFAULT_HEALTH_CHECK_TYPE = "http";
     static final String DEFAULT_HEALTH_CHECK_PATH = "/health";
     static final Duration DEFAULT_HEALTH_CHECK_INTERVAL = Duration.ofSeconds(2);
@@ -105,10 +116,12 @@ final class Schema {
      * hold gigabytes of heap before anything is dropped.
      */
     static final int MIN_ACCESS_LOG_QUEUE_SIZE = 1024;
+
     static final int MAX_ACCESS_LOG_QUEUE_SIZE = 16 * 1024 * 1024;
 
     /** The status codes RFC 9110 §15 defines: three digits, first digit 1 to 5. */
     static final int MIN_STATUS = 100;
+
     static final int MAX_STATUS = 599;
 
     /**
@@ -118,6 +131,5 @@ final class Schema {
     static final String TLS_NOT_SUPPORTED =
             "not supported yet: TLS on a listener; terminate TLS in front of Switchyard for now";
 
-    private Schema() {
-    }
+    private Schema() {}
 }

@@ -12,8 +12,7 @@ import java.util.Optional;
  */
 final class Spelling {
 
-    private Spelling() {
-    }
+    private Spelling() {}
 
     /** The candidate closest to word within the allowed distance; the earliest wins a tie. */
     static Optional<String> closest(String word, Collection<String> candidates) {
@@ -32,7 +31,9 @@ final class Spelling {
 
     /** {@code "; did you mean x?"} if there is a likely suggestion, else the empty string. */
     static String hint(String word, Collection<String> candidates) {
-        return closest(word, candidates).map(known -> "; did you mean " + known + "?").orElse("");
+        return closest(word, candidates)
+                .map(known -> "; did you mean " + known + "?")
+                .orElse("");
     }
 
     /**

@@ -20,9 +20,15 @@ import java.util.Objects;
  * @param timeouts  deadlines
  * @param limits    size limits
  */
-public record SwitchyardConfig(int threads, List<ListenerConfig> listeners, AdminConfig admin,
-                               AccessLogConfig accessLog, List<RouteConfig> routes, Map<String, PoolConfig> pools,
-                               Timeouts timeouts, Limits limits) {
+public record SwitchyardConfig(
+        int threads,
+        List<ListenerConfig> listeners,
+        AdminConfig admin,
+        AccessLogConfig accessLog,
+        List<RouteConfig> routes,
+        Map<String, PoolConfig> pools,
+        Timeouts timeouts,
+        Limits limits) {
 
     public SwitchyardConfig {
         listeners = List.copyOf(listeners);

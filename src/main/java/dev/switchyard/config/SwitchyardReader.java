@@ -18,8 +18,7 @@ import java.util.Map;
  */
 final class SwitchyardReader {
 
-    private SwitchyardReader() {
-    }
+    private SwitchyardReader() {}
 
     /**
      * The config, or null after at least one problem was recorded. Every section is read even
@@ -56,13 +55,20 @@ final class SwitchyardReader {
         }
         // A pool that failed to read is missing from the map, but its name still counts as declared:
         // its own error is reported, a route naming it must not add a second, misleading one.
-        boolean poolsValid = poolsNode != null && pools.size() == poolsNode.keys().size();
+        boolean poolsValid =
+                poolsNode != null && pools.size() == poolsNode.keys().size();
         List<RouteConfig> routes = RouteReader.read(switchyard, poolsNode == null ? null : poolsNode.keys(), poolNodes);
 
         Timeouts timeouts = timeouts(switchyard.object("timeouts"));
         Limits limits = limits(switchyard.object("limits"));
-        if (threads == null || listeners == null || !adminValid || accessLog == null || !poolsValid
-                || routes == null || timeouts == null || limits == null) {
+        if (threads == null
+                || listeners == null
+                || !adminValid
+                || accessLog == null
+                || !poolsValid
+                || routes == null
+                || timeouts == null
+                || limits == null) {
             return null;
         }
         return new SwitchyardConfig(threads, listeners, admin, accessLog, routes, pools, timeouts, limits);
@@ -91,7 +97,10 @@ final class SwitchyardReader {
             }
             if (name != null && byName.putIfAbsent(name, listener) != null) {
                 // Names label logs and metrics; two listeners under one name would be indistinguishable.
-                listener.reject("name", "duplicate name \"" + name + "\", already at " + byName.get(name).path());
+                listener.reject(
+                        "name",
+                        "duplicate name \"" + name + "\", already at "
+                                + byName.get(name).path());
                 name = null;
             }
             // Port 0 lets the OS pick a free port, which is how tests start several proxies at once.
@@ -157,8 +166,10 @@ final class SwitchyardReader {
         Integer queueSize = accessLog.integer("queue-size");
         if (queueSize != null
                 && (queueSize < Schema.MIN_ACCESS_LOG_QUEUE_SIZE || queueSize > Schema.MAX_ACCESS_LOG_QUEUE_SIZE)) {
-            accessLog.reject("queue-size", "must be between " + Schema.MIN_ACCESS_LOG_QUEUE_SIZE + " and "
-                    + Schema.MAX_ACCESS_LOG_QUEUE_SIZE + ", got " + queueSize);
+            accessLog.reject(
+                    "queue-size",
+                    "must be between " + Schema.MIN_ACCESS_LOG_QUEUE_SIZE + " and " + Schema.MAX_ACCESS_LOG_QUEUE_SIZE
+                            + ", got " + queueSize);
             queueSize = null;
         }
         if (enabled == null || format == null || output == null || queueSize == null) {
@@ -170,8 +181,10 @@ final class SwitchyardReader {
     private static String accessLogFormat(Node accessLog) {
         String format = accessLog.string("format");
         if (format != null && !Schema.ACCESS_LOG_FORMATS.contains(format)) {
-            accessLog.reject("format", "unknown format \"" + format + "\"" + Spelling.hint(format,
-                    Schema.ACCESS_LOG_FORMATS) + " (valid: " + String.join(", ", Schema.ACCESS_LOG_FORMATS) + ")");
+            accessLog.reject(
+                    "format",
+                    "unknown format \"" + format + "\"" + Spelling.hint(format, Schema.ACCESS_LOG_FORMATS) + " (valid: "
+                            + String.join(", ", Schema.ACCESS_LOG_FORMATS) + ")");
             return null;
         }
         return format;
@@ -206,8 +219,10 @@ final class SwitchyardReader {
         // Not null: only a root has no parent, and a root is a directory, refused above.
         Path directory = file.getParent();
         if (!Files.isDirectory(directory)) {
-            accessLog.reject("output", "directory " + directory + " does not exist; Switchyard creates the log"
-                    + " file, not its directory");
+            accessLog.reject(
+                    "output",
+                    "directory " + directory + " does not exist; Switchyard creates the log"
+                            + " file, not its directory");
             return null;
         }
         return output;
@@ -229,7 +244,10 @@ final class SwitchyardReader {
         Duration clientIdle = timeouts.positiveDuration("client-idle");
         Duration upstreamResponse = timeouts.positiveDuration("upstream-response");
         Duration shutdownGrace = timeouts.positiveDuration("shutdown-grace");
-        if (connect == null || clientHeader == null || clientIdle == null || upstreamResponse == null
+        if (connect == null
+                || clientHeader == null
+                || clientIdle == null
+                || upstreamResponse == null
                 || shutdownGrace == null) {
             return null;
         }
@@ -247,8 +265,10 @@ final class SwitchyardReader {
             return null;
         }
         if (maxHeaderSize < Schema.MIN_HEADER_SIZE || maxHeaderSize > Schema.MAX_HEADER_SIZE) {
-            limits.reject("max-header-size", "must be between 1k and 1m (" + Schema.MIN_HEADER_SIZE + " to "
-                    + Schema.MAX_HEADER_SIZE + " bytes), got " + maxHeaderSize + " bytes");
+            limits.reject(
+                    "max-header-size",
+                    "must be between 1k and 1m (" + Schema.MIN_HEADER_SIZE + " to " + Schema.MAX_HEADER_SIZE
+                            + " bytes), got " + maxHeaderSize + " bytes");
             return null;
         }
         return new Limits(maxHeaderSize.intValue());

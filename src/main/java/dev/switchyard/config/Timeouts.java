@@ -12,8 +12,12 @@ import java.util.Objects;
  * @param upstreamResponse a backend must start its response within this, else 504
  * @param shutdownGrace    on SIGTERM, how long requests in flight may take to finish
  */
-public record Timeouts(Duration connect, Duration clientHeader, Duration clientIdle, Duration upstreamResponse,
-                       Duration shutdownGrace) {
+public record Timeouts(
+        Duration connect,
+        Duration clientHeader,
+        Duration clientIdle,
+        Duration upstreamResponse,
+        Duration shutdownGrace) {
 
     public Timeouts {
         Objects.requireNonNull(connect, "connect");

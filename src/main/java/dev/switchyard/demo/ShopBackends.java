@@ -57,11 +57,13 @@ public final class ShopBackends implements AutoCloseable {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpServerKeepAliveHandler(),
-                                new ShopHandler(name));
+                        ch.pipeline()
+                                .addLast(
+                                        new HttpServerCodec(), new HttpServerKeepAliveHandler(), new ShopHandler(name));
                     }
                 })
-                .bind(new InetSocketAddress(server.address().host(), server.address().port()))
+                .bind(new InetSocketAddress(
+                        server.address().host(), server.address().port()))
                 .sync()
                 .channel();
     }

@@ -22,10 +22,16 @@ final class ClientTimeoutHandler extends ChannelInboundHandlerAdapter {
     /** Fired down the pipeline when the head did not arrive in time and bytes of it did. */
     static final Object HEAD_TIMEOUT = new Object() {
         @Override
-        public String toString() { return "HEAD_TIMEOUT"; }
+        public String toString() {
+            return "HEAD_TIMEOUT";
+        }
     };
 
-    private enum Phase { IDLE, HEAD, BUSY }
+    private enum Phase {
+        IDLE,
+        HEAD,
+        BUSY
+    }
 
     private final long headNanos;
     private final long idleNanos;

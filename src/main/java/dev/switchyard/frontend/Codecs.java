@@ -14,8 +14,7 @@ public final class Codecs {
     /** The largest body piece decoded at once; not a body limit, bodies stream. */
     static final int MAX_CHUNK = 32 * 1024;
 
-    private Codecs() {
-    }
+    private Codecs() {}
 
     public static HttpDecoderConfig decoderConfig(int maxHeaderSize) {
         return new HttpDecoderConfig()

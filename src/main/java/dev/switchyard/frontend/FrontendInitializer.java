@@ -1,9 +1,9 @@
 package dev.switchyard.frontend;
 
+import dev.switchyard.config.SwitchyardConfig;
 import dev.switchyard.metrics.ListenerMeters;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import dev.switchyard.config.SwitchyardConfig;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.util.function.Supplier;
@@ -30,10 +30,13 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
     protected void initChannel(Channel ch) {
         clients.add(ch);
         SwitchyardConfig config = snapshots.get().config();
-        ch.pipeline().addLast(
-                traffic,
-                new ClientTimeoutHandler(config.timeouts().clientHeader(), config.timeouts().clientIdle()),
-                new HttpServerCodec(Codecs.decoderConfig(config.limits().maxHeaderSize())),
-                new RequestHandler(snapshots));
+        ch.pipeline()
+                .addLast(
+                        traffic,
+                        new ClientTimeoutHandler(
+                                config.timeouts().clientHeader(),
+                                config.timeouts().clientIdle()),
+                        new HttpServerCodec(Codecs.decoderConfig(config.limits().maxHeaderSize())),
+                        new RequestHandler(snapshots));
     }
 }

@@ -48,8 +48,13 @@ public final class Listeners implements AutoCloseable {
     }
 
     /** Binds every listener or none: on a failure the ones already bound are closed again. */
-    public static Listeners bind(SwitchyardConfig config, EventLoopGroup group, Transport transport,
-                                 Supplier<RuntimeSnapshot> snapshots, Metrics metrics) throws InterruptedException {
+    public static Listeners bind(
+            SwitchyardConfig config,
+            EventLoopGroup group,
+            Transport transport,
+            Supplier<RuntimeSnapshot> snapshots,
+            Metrics metrics)
+            throws InterruptedException {
         Listeners listeners = new Listeners(group, transport, snapshots, metrics);
         try {
             for (ListenerConfig listener : config.listeners()) {
@@ -86,7 +91,10 @@ public final class Listeners implements AutoCloseable {
             if (!wanted.contains(entry.getKey()) || added.containsKey(entry.getKey())) {
                 entry.getValue().channel().close().syncUninterruptibly();
                 bound.remove(entry.getKey());
-                log.info("listener {} on {} closed", entry.getKey(), entry.getValue().config().bind());
+                log.info(
+                        "listener {} on {} closed",
+                        entry.getKey(),
+                        entry.getValue().config().bind());
             }
         }
         bound.putAll(added);

@@ -19,8 +19,7 @@ import java.util.List;
  */
 final class RequestCheck {
 
-    private RequestCheck() {
-    }
+    private RequestCheck() {}
 
     /** The status to refuse {@code request} with, or null when it may be served. */
     static HttpResponseStatus refusal(HttpRequest request) {
@@ -28,16 +27,18 @@ final class RequestCheck {
         if (result.isFailure()) {
             Throwable cause = result.cause();
             if (cause instanceof TooLongHttpLineException) {
-                return HttpResponseStatus.REQUEST_URI_TOO_LONG;               // RFC 9110 §15.5.15
+                return HttpResponseStatus.REQUEST_URI_TOO_LONG; // RFC 9110 §15.5.15
             }
             if (cause instanceof TooLongHttpHeaderException) {
-                return HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;    // RFC 6585 §5
+                return HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE; // RFC 6585 §5
             }
             return HttpResponseStatus.BAD_REQUEST;
         }
-        return reasonOrNull(request) == null ? null
-                : HttpMethod.CONNECT.equals(request.method()) ? HttpResponseStatus.METHOD_NOT_ALLOWED
-                : HttpResponseStatus.BAD_REQUEST;
+        return reasonOrNull(request) == null
+                ? null
+                : HttpMethod.CONNECT.equals(request.method())
+                        ? HttpResponseStatus.METHOD_NOT_ALLOWED
+                        : HttpResponseStatus.BAD_REQUEST;
     }
 
     /** A short, client-safe explanation for the refusal. */
@@ -69,7 +70,9 @@ final class RequestCheck {
         if ("*".equals(uri)) {
             return HttpMethod.OPTIONS.equals(request.method());
         }
-        String lower = uri.length() > 8 ? uri.substring(0, 8).toLowerCase(java.util.Locale.ROOT) : uri.toLowerCase(java.util.Locale.ROOT);
+        String lower = uri.length() > 8
+                ? uri.substring(0, 8).toLowerCase(java.util.Locale.ROOT)
+                : uri.toLowerCase(java.util.Locale.ROOT);
         return lower.startsWith("http://") || lower.startsWith("https://");
     }
 
@@ -77,10 +80,10 @@ final class RequestCheck {
         HttpHeaders headers = request.headers();
         List<String> hosts = headers.getAll(HttpHeaderNames.HOST);
         if (hosts.size() > 1) {
-            return "more than one Host header";                        // RFC 9112 §3.2
+            return "more than one Host header"; // RFC 9112 §3.2
         }
         if (hosts.isEmpty() && request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
-            return "HTTP/1.1 request without Host";                    // RFC 9112 §3.2
+            return "HTTP/1.1 request without Host"; // RFC 9112 §3.2
         }
         List<String> codings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
         if (!codings.isEmpty()) {

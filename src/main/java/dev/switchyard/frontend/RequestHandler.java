@@ -42,7 +42,9 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
     /** Graceful shutdown: close when idle, else after the response in service. */
     static final Object DRAIN = new Object() {
         @Override
-        public String toString() { return "DRAIN"; }
+        public String toString() {
+            return "DRAIN";
+        }
     };
 
     private final Supplier<RuntimeSnapshot> snapshots;
@@ -58,10 +60,12 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
     private boolean answered;
     /** The current exchange forwarded a response byte: no error answer can follow it. */
     private boolean responseStarted;
+
     private boolean closing;
     private boolean draining;
     /** The head being answered locally (for the access log), and when it arrived. */
     private HttpRequest currentHead;
+
     private long headStartNanos;
 
     RequestHandler(Supplier<RuntimeSnapshot> snapshots) {
@@ -122,7 +126,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
             answerLocally(request, HttpResponseStatus.NOT_FOUND, "no route for this host and path");
             return;
         }
-        currentHead = null;  // from here the exchange reports this request
+        currentHead = null; // from here the exchange reports this request
         // The exchange may answer at once (503): then it is already complete and forgotten.
         Exchange started = Exchange.start(this, pool, snapshot.proxySettings(), request);
         exchange = started.isDone() ? null : started;
@@ -142,7 +146,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
             if (responseStarted) {
                 abort();
             } else {
-                currentHead = null;  // the exchange already logged this request
+                currentHead = null; // the exchange already logged this request
                 rejectAndClose(HttpResponseStatus.BAD_REQUEST, "malformed body: " + cause.getMessage());
             }
             return;
@@ -162,7 +166,8 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
 
     /** A 404 or similar decided here; the request was never forwarded. */
     private void answerLocally(HttpRequest request, HttpResponseStatus status, String detail) {
-        boolean bodyAnnounced = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
+        boolean bodyAnnounced =
+                HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
         boolean keepAlive = HttpUtil.isKeepAlive(request) && !bodyAnnounced && !draining;
         boolean http10 = !request.protocolVersion().isKeepAliveDefault();
         FullHttpResponse answer = ErrorResponses.of(status, detail, !keepAlive, keepAlive && http10);
@@ -189,17 +194,28 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
         currentHead = null;
         if (accessLog != null) {
             long total = head == null ? 0 : System.nanoTime() - headStartNanos;
-            accessLog.log(new AccessLogEntry(System.currentTimeMillis(), clientIp(),
-                    head == null ? "-" : head.method().name(), head == null ? "-" : head.uri(),
-                    head == null ? "-" : head.protocolVersion().text(), status, answer.content().readableBytes(),
-                    null, null, -1, total, 0, null));
+            accessLog.log(new AccessLogEntry(
+                    System.currentTimeMillis(),
+                    clientIp(),
+                    head == null ? "-" : head.method().name(),
+                    head == null ? "-" : head.uri(),
+                    head == null ? "-" : head.protocolVersion().text(),
+                    status,
+                    answer.content().readableBytes(),
+                    null,
+                    null,
+                    -1,
+                    total,
+                    0,
+                    null));
         }
     }
 
     private String clientIp() {
         java.net.SocketAddress remote = ctx.channel().remoteAddress();
         return remote instanceof java.net.InetSocketAddress inet && inet.getAddress() != null
-                ? inet.getAddress().getHostAddress() : String.valueOf(remote);
+                ? inet.getAddress().getHostAddress()
+                : String.valueOf(remote);
     }
 
     // ---- Downstream: called by the exchange ----------------------------------------------
@@ -271,8 +287,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
         if (closing || !ctx.channel().isActive()) {
             return;
         }
-        boolean wanted = !busy
-                || (receiving && (exchange == null ? answered : exchange.wantsRequestBody()));
+        boolean wanted = !busy || (receiving && (exchange == null ? answered : exchange.wantsRequestBody()));
         if (wanted && pending.isEmpty()) {
             ctx.read();
         }

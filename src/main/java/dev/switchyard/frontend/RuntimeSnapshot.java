@@ -33,8 +33,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * atomic reference (architecture.md, "State"); a request reads it once, at its start.
  * Immutable, apart from the live state inside {@link Server}s.
  */
-public record RuntimeSnapshot(SwitchyardConfig config, Router<Pool> router, Map<String, Pool> pools,
-                              ProxySettings proxySettings) {
+public record RuntimeSnapshot(
+        SwitchyardConfig config, Router<Pool> router, Map<String, Pool> pools, ProxySettings proxySettings) {
 
     /** Every pool with its health-check settings (null for a pool without), for the health checker. */
     public Map<Pool, HealthCheckConfig> healthChecks() {
@@ -52,8 +52,8 @@ public record RuntimeSnapshot(SwitchyardConfig config, Router<Pool> router, Map<
     static final int MAX_IDLE_PER_LOOP = 1024;
 
     /** Builds the snapshot off the event loops: it resolves server names, which may block. */
-    public static RuntimeSnapshot build(SwitchyardConfig config, List<EventLoop> loops, Connector connector,
-                                        Metrics metrics, AccessLog accessLog) {
+    public static RuntimeSnapshot build(
+            SwitchyardConfig config, List<EventLoop> loops, Connector connector, Metrics metrics, AccessLog accessLog) {
         return build(config, loops, connector, metrics, accessLog, null);
     }
 
@@ -62,8 +62,13 @@ public record RuntimeSnapshot(SwitchyardConfig config, Router<Pool> router, Map<
      * the same {@link Server} object, so it keeps its health state, counters and idle
      * connections (architecture.md, "State"); its weight and backup flag follow the new file.
      */
-    public static RuntimeSnapshot build(SwitchyardConfig config, List<EventLoop> loops, Connector connector,
-                                        Metrics metrics, AccessLog accessLog, RuntimeSnapshot previous) {
+    public static RuntimeSnapshot build(
+            SwitchyardConfig config,
+            List<EventLoop> loops,
+            Connector connector,
+            Metrics metrics,
+            AccessLog accessLog,
+            RuntimeSnapshot previous) {
         Map<String, Pool> pools = new LinkedHashMap<>();
         for (PoolConfig pool : config.pools().values()) {
             Pool before = previous == null ? null : previous.pools().get(pool.name());
@@ -73,8 +78,13 @@ public record RuntimeSnapshot(SwitchyardConfig config, Router<Pool> router, Map<
         for (RouteConfig route : config.routes()) {
             routes.add(new Route<>(route.host(), route.pathPrefix(), pools.get(route.pool())));
         }
-        ProxySettings settings = new ProxySettings(connector, config.timeouts().upstreamResponse(),
-                ProxySettings.DEFAULT_REPLAY_LIMIT, "http", new ProxyMetrics(metrics, pools.values()), accessLog);
+        ProxySettings settings = new ProxySettings(
+                connector,
+                config.timeouts().upstreamResponse(),
+                ProxySettings.DEFAULT_REPLAY_LIMIT,
+                "http",
+                new ProxyMetrics(metrics, pools.values()),
+                accessLog);
         return new RuntimeSnapshot(config, new Router<>(routes), Collections.unmodifiableMap(pools), settings);
     }
 
@@ -87,17 +97,28 @@ public record RuntimeSnapshot(SwitchyardConfig config, Router<Pool> router, Map<
                 servers.add(kept);
                 continue;
             }
-            InetSocketAddress address = new InetSocketAddress(server.address().host(), server.address().port());
+            InetSocketAddress address = new InetSocketAddress(
+                    server.address().host(), server.address().port());
             if (address.isUnresolved()) {
                 throw new IllegalArgumentException("pool " + config.name() + ": cannot resolve " + server.address());
             }
             // Warm-up gate (config.md): with health checks a server takes no traffic before its
             // first passing probe; without them it is UP from the start.
             HealthState initial = config.healthCheck() != null ? HealthState.DOWN : HealthState.UP;
-            servers.add(new Server(server.address().toString(), address, server.weight(), server.backup(),
-                    loops, MAX_IDLE_PER_LOOP, initial));
+            servers.add(new Server(
+                    server.address().toString(),
+                    address,
+                    server.weight(),
+                    server.backup(),
+                    loops,
+                    MAX_IDLE_PER_LOOP,
+                    initial));
         }
-        return new Pool(config.name(), servers, config.retries(), strategy(config.strategy()),
+        return new Pool(
+                config.name(),
+                servers,
+                config.retries(),
+                strategy(config.strategy()),
                 new RetryBudget(System::nanoTime));
     }
 
@@ -107,8 +128,10 @@ public record RuntimeSnapshot(SwitchyardConfig config, Router<Pool> router, Map<
      */
     private static Strategy<Server> strategy(String name) {
         return switch (name) {
-            case "least-connections" -> new LeastConnections<>(() -> ThreadLocalRandom.current().nextInt(1 << 20));
-            case "round-robin" -> new RoundRobin<>(() -> ThreadLocalRandom.current().nextInt(1 << 20));
+            case "least-connections" ->
+                new LeastConnections<>(() -> ThreadLocalRandom.current().nextInt(1 << 20));
+            case "round-robin" ->
+                new RoundRobin<>(() -> ThreadLocalRandom.current().nextInt(1 << 20));
             default -> throw new IllegalArgumentException("unknown strategy " + name);
         };
     }

@@ -9,12 +9,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
-import java.util.SplittableRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,8 +43,12 @@ public final class HealthChecker implements AutoCloseable {
      * @param pools       every pool, with its health-check settings or null for a pool without
      *                    them (whose servers only live traffic can eject, see {@link PassiveHealth})
      */
-    public HealthChecker(Map<Pool, HealthCheckConfig> pools, List<EventLoop> loops, Transport transport,
-                         SplittableRandom random, LongSupplier wallClockMillis) {
+    public HealthChecker(
+            Map<Pool, HealthCheckConfig> pools,
+            List<EventLoop> loops,
+            Transport transport,
+            SplittableRandom random,
+            LongSupplier wallClockMillis) {
         Duration longest = Duration.ZERO;
         int index = 0;
         for (Map.Entry<Pool, HealthCheckConfig> entry : pools.entrySet()) {
@@ -53,17 +57,26 @@ public final class HealthChecker implements AutoCloseable {
             EventLoop loop = loops.get(index++ % loops.size());
             if (config == null) {
                 for (Server server : pool.servers()) {
-                    passive.add(new PassiveHealth(pool, server, loop, PassiveHealth.WINDOW, System::nanoTime,
-                            wallClockMillis));
+                    passive.add(new PassiveHealth(
+                            pool, server, loop, PassiveHealth.WINDOW, System::nanoTime, wallClockMillis));
                 }
                 continue;
             }
             Probe probe = "tcp".equals(config.type())
                     ? new TcpProbe(transport, config.timeout())
-                    : new HttpProbe(transport, config.timeout(), config.path(), config.host(), config.expectedStatuses());
+                    : new HttpProbe(
+                            transport, config.timeout(), config.path(), config.host(), config.expectedStatuses());
             for (Server server : pool.servers()) {
-                checks.add(new ServerHealth(pool, server, probe, loop, config.interval(),
-                        config.healthyThreshold(), config.unhealthyThreshold(), random.split(), wallClockMillis));
+                checks.add(new ServerHealth(
+                        pool,
+                        server,
+                        probe,
+                        loop,
+                        config.interval(),
+                        config.healthyThreshold(),
+                        config.unhealthyThreshold(),
+                        random.split(),
+                        wallClockMillis));
             }
             if (config.timeout().compareTo(longest) > 0) {
                 longest = config.timeout();
@@ -90,7 +103,8 @@ public final class HealthChecker implements AutoCloseable {
             CompletableFuture.allOf(first.toArray(CompletableFuture[]::new))
                     .get(longestTimeout.toMillis() + FIRST_ROUND_SLACK_MILLIS, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            log.warn("first health checks still running after {} ms; their servers stay DOWN until they pass",
+            log.warn(
+                    "first health checks still running after {} ms; their servers stay DOWN until they pass",
                     longestTimeout.toMillis() + FIRST_ROUND_SLACK_MILLIS);
         } catch (ExecutionException e) {
             throw new IllegalStateException("health check failed to run", e.getCause());

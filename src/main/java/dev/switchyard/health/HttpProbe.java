@@ -88,8 +88,10 @@ final class HttpProbe implements Probe {
                     if (status >= 100 && status < 200) {
                         return;
                     }
-                    connection.finish(passes(status) ? ProbeResult.pass("status " + status)
-                            : ProbeResult.fail("status " + status));
+                    connection.finish(
+                            passes(status)
+                                    ? ProbeResult.pass("status " + status)
+                                    : ProbeResult.fail("status " + status));
                 }
             } finally {
                 ReferenceCountUtil.release(msg);

@@ -36,8 +36,13 @@ final class PassiveHealth {
     private int failures;
     private long firstFailureNanos;
 
-    PassiveHealth(Pool pool, Server server, EventLoop loop, Duration window, LongSupplier nanoClock,
-                  LongSupplier wallClockMillis) {
+    PassiveHealth(
+            Pool pool,
+            Server server,
+            EventLoop loop,
+            Duration window,
+            LongSupplier nanoClock,
+            LongSupplier wallClockMillis) {
         this.pool = pool;
         this.server = server;
         this.loop = loop;
@@ -74,13 +79,18 @@ final class PassiveHealth {
             return;
         }
         failures = 0;
-        flip(HealthState.DOWN, MAX_FAILS + " live-traffic failures within " + window.toSeconds() + " s: " + reason
-                + "; out for " + window.toSeconds() + " s");
-        loop.schedule(() -> {
-            if (server.state() == HealthState.DOWN) {
-                flip(HealthState.UP, "back on trial after " + window.toSeconds() + " s");
-            }
-        }, window.toNanos(), TimeUnit.NANOSECONDS);
+        flip(
+                HealthState.DOWN,
+                MAX_FAILS + " live-traffic failures within " + window.toSeconds() + " s: " + reason + "; out for "
+                        + window.toSeconds() + " s");
+        loop.schedule(
+                () -> {
+                    if (server.state() == HealthState.DOWN) {
+                        flip(HealthState.UP, "back on trial after " + window.toSeconds() + " s");
+                    }
+                },
+                window.toNanos(),
+                TimeUnit.NANOSECONDS);
     }
 
     private void flip(HealthState next, String why) {

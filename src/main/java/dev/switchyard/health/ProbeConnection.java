@@ -33,10 +33,12 @@ final class ProbeConnection {
     }
 
     /** Connects; {@code handler} is the pipeline, {@code onConnected} runs once connected. */
-    CompletableFuture<ProbeResult> open(Transport transport, Server server, EventLoop loop,
-                                        ChannelHandler handler, Runnable onConnected) {
-        deadline = loop.schedule(() -> finish(ProbeResult.fail("no answer within " + timeoutMillis + " ms")),
-                timeoutMillis, TimeUnit.MILLISECONDS);
+    CompletableFuture<ProbeResult> open(
+            Transport transport, Server server, EventLoop loop, ChannelHandler handler, Runnable onConnected) {
+        deadline = loop.schedule(
+                () -> finish(ProbeResult.fail("no answer within " + timeoutMillis + " ms")),
+                timeoutMillis,
+                TimeUnit.MILLISECONDS);
         ChannelFuture connect = new Bootstrap()
                 .group(loop)
                 .channel(transport.channelClass())

@@ -43,8 +43,16 @@ final class ServerHealth {
     private boolean stopped;
     private ScheduledFuture<?> next;
 
-    ServerHealth(Pool pool, Server server, Probe probe, EventLoop loop, Duration interval,
-                 int healthyThreshold, int unhealthyThreshold, RandomGenerator random, LongSupplier wallClockMillis) {
+    ServerHealth(
+            Pool pool,
+            Server server,
+            Probe probe,
+            EventLoop loop,
+            Duration interval,
+            int healthyThreshold,
+            int unhealthyThreshold,
+            RandomGenerator random,
+            LongSupplier wallClockMillis) {
         this.pool = pool;
         this.server = server;
         this.probe = probe;
@@ -126,7 +134,8 @@ final class ServerHealth {
         pool.rebuildSelector();
         String why = passed
                 ? (machine.streak() == 1 ? "check passed: " : machine.streak() + " checks passed: ") + detail
-                : machine.streak() + (machine.streak() == 1 ? " check failed" : " checks failed") + source + ": " + detail;
+                : machine.streak() + (machine.streak() == 1 ? " check failed" : " checks failed") + source + ": "
+                        + detail;
         log.info("pool {} server {}: {} -> {} ({})", pool.name(), server.label(), before, flipped, why);
     }
 

@@ -21,7 +21,11 @@ final class TcpProbe implements Probe {
     @Override
     public CompletionStage<ProbeResult> check(Server server, EventLoop loop) {
         ProbeConnection connection = new ProbeConnection(timeout);
-        return connection.open(transport, server, loop, new ChannelInboundHandlerAdapter(),
+        return connection.open(
+                transport,
+                server,
+                loop,
+                new ChannelInboundHandlerAdapter(),
                 () -> connection.finish(ProbeResult.pass("connected")));
     }
 }

@@ -15,13 +15,23 @@ public final class ListenerMeters {
 
     ListenerMeters(MeterRegistry registry, String listener) {
         accepted = Counter.builder("switchyard.listener.connections.accepted")
-                .description("Client connections accepted").tag("listener", listener).register(registry);
+                .description("Client connections accepted")
+                .tag("listener", listener)
+                .register(registry);
         Gauge.builder("switchyard.listener.connections.open", open, AtomicInteger::get)
-                .description("Client connections open now").tag("listener", listener).register(registry);
-        received = Counter.builder("switchyard.listener.received").baseUnit("bytes")
-                .description("Bytes read from clients").tag("listener", listener).register(registry);
-        sent = Counter.builder("switchyard.listener.sent").baseUnit("bytes")
-                .description("Bytes written to clients").tag("listener", listener).register(registry);
+                .description("Client connections open now")
+                .tag("listener", listener)
+                .register(registry);
+        received = Counter.builder("switchyard.listener.received")
+                .baseUnit("bytes")
+                .description("Bytes read from clients")
+                .tag("listener", listener)
+                .register(registry);
+        sent = Counter.builder("switchyard.listener.sent")
+                .baseUnit("bytes")
+                .description("Bytes written to clients")
+                .tag("listener", listener)
+                .register(registry);
     }
 
     public void connectionOpened() {

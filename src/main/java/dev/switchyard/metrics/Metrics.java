@@ -44,13 +44,18 @@ public final class Metrics implements AutoCloseable {
     private void bindNettyMemory() {
         Gauge.builder("switchyard.netty.direct.memory.used", PlatformDependent::usedDirectMemory)
                 .description("Direct memory Netty has reserved (-1 when the JDK counts it instead)")
-                .baseUnit("bytes").register(registry);
+                .baseUnit("bytes")
+                .register(registry);
         if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider provider) {
             ByteBufAllocatorMetric metric = provider.metric();
             Gauge.builder("switchyard.netty.allocator.direct.used", metric, ByteBufAllocatorMetric::usedDirectMemory)
-                    .description("Direct memory held by Netty's buffer allocator").baseUnit("bytes").register(registry);
+                    .description("Direct memory held by Netty's buffer allocator")
+                    .baseUnit("bytes")
+                    .register(registry);
             Gauge.builder("switchyard.netty.allocator.heap.used", metric, ByteBufAllocatorMetric::usedHeapMemory)
-                    .description("Heap memory held by Netty's buffer allocator").baseUnit("bytes").register(registry);
+                    .description("Heap memory held by Netty's buffer allocator")
+                    .baseUnit("bytes")
+                    .register(registry);
         }
     }
 
@@ -66,7 +71,8 @@ public final class Metrics implements AutoCloseable {
     /** Access-log lines dropped because the writer fell behind. */
     public void accessLogDrops(LongSupplier dropped) {
         FunctionCounter.builder("switchyard.access.log.dropped", dropped, LongSupplier::getAsLong)
-                .description("Access-log lines dropped because the writer thread fell behind").register(registry);
+                .description("Access-log lines dropped because the writer thread fell behind")
+                .register(registry);
     }
 
     public ListenerMeters listener(String name) {

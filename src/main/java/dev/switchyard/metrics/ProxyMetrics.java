@@ -28,7 +28,8 @@ public final class ProxyMetrics {
         for (int i = 0; i < localByClass.length; i++) {
             localByClass[i] = Counter.builder("switchyard.local.responses")
                     .description("Answers Switchyard gave itself without a pool (404, 400, 408, 431, ...)")
-                    .tag("status_class", (i + 1) + "xx").register(registry);
+                    .tag("status_class", (i + 1) + "xx")
+                    .register(registry);
         }
     }
 
@@ -70,13 +71,19 @@ public final class ProxyMetrics {
 
         PoolMeters(MeterRegistry registry, Pool pool) {
             Tags tags = Tags.of("pool", pool.name());
-            latency = Metrics.latencyTimer("switchyard.request.duration",
-                    "Client-seen time from the request head to the end of the response", tags, registry);
-            retries = Counter.builder("switchyard.retries").description("Requests sent again to another server")
-                    .tags(tags).register(registry);
+            latency = Metrics.latencyTimer(
+                    "switchyard.request.duration",
+                    "Client-seen time from the request head to the end of the response",
+                    tags,
+                    registry);
+            retries = Counter.builder("switchyard.retries")
+                    .description("Requests sent again to another server")
+                    .tags(tags)
+                    .register(registry);
             noServer = Counter.builder("switchyard.requests.unserved")
                     .description("Requests answered 5xx by Switchyard because no server could serve them")
-                    .tags(tags).register(registry);
+                    .tags(tags)
+                    .register(registry);
             for (Server server : pool.servers()) {
                 servers.put(server, new ServerMeters(registry, pool.name(), server));
             }

@@ -21,6 +21,7 @@ final class ServerMeters {
 
     /** Index 0 for 1xx … 4 for 5xx. */
     private final Counter[] responsesByClass = new Counter[5];
+
     private final Timer upstreamTime;
 
     ServerMeters(MeterRegistry registry, String pool, Server server) {
@@ -28,24 +29,39 @@ final class ServerMeters {
         for (int i = 0; i < responsesByClass.length; i++) {
             responsesByClass[i] = Counter.builder("switchyard.requests")
                     .description("Responses sent to clients, by the backend that served them and status class")
-                    .tags(tags).tag("status_class", (i + 1) + "xx")
+                    .tags(tags)
+                    .tag("status_class", (i + 1) + "xx")
                     .register(registry);
         }
-        upstreamTime = Metrics.latencyTimer("switchyard.upstream.duration",
-                "From sending the request to a server to the end of its response", tags, registry);
+        upstreamTime = Metrics.latencyTimer(
+                "switchyard.upstream.duration",
+                "From sending the request to a server to the end of its response",
+                tags,
+                registry);
         Gauge.builder("switchyard.server.in.flight", server, Server::inFlight)
-                .description("Requests in service on this server now").tags(tags).register(registry);
+                .description("Requests in service on this server now")
+                .tags(tags)
+                .register(registry);
         Gauge.builder("switchyard.server.open.connections", server, Server::openConnections)
-                .description("Open connections to this server, idle ones included").tags(tags).register(registry);
+                .description("Open connections to this server, idle ones included")
+                .tags(tags)
+                .register(registry);
         Gauge.builder("switchyard.server.up", server, s -> s.state() == HealthState.UP ? 1 : 0)
-                .description("1 while the server takes traffic, 0 while DOWN or DRAINING").tags(tags).register(registry);
+                .description("1 while the server takes traffic, 0 while DOWN or DRAINING")
+                .tags(tags)
+                .register(registry);
         FunctionCounter.builder("switchyard.server.failures", server, Server::failures)
                 .description("Connect failures, resets, timeouts and invalid answers seen on live traffic")
-                .tags(tags).register(registry);
+                .tags(tags)
+                .register(registry);
         FunctionCounter.builder("switchyard.server.connect.failures", server, Server::connectFailures)
-                .description("Connects to this server that failed or timed out").tags(tags).register(registry);
+                .description("Connects to this server that failed or timed out")
+                .tags(tags)
+                .register(registry);
         FunctionCounter.builder("switchyard.server.ejections", server, Server::ejections)
-                .description("Times this server went from UP to DOWN").tags(tags).register(registry);
+                .description("Times this server went from UP to DOWN")
+                .tags(tags)
+                .register(registry);
     }
 
     /**

@@ -17,8 +17,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class ErrorResponses {
 
-    private ErrorResponses() {
-    }
+    private ErrorResponses() {}
 
     /**
      * A plain-text answer of our own, {@code "<code> <reason>: <detail>"}.

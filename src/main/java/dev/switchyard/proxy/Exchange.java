@@ -40,7 +40,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Exchange implements ResponseListener {
 
-    private enum State { CONNECTING, SENDING, RESPONDING, DONE }
+    private enum State {
+        CONNECTING,
+        SENDING,
+        RESPONDING,
+        DONE
+    }
 
     private final Downstream client;
     private final Pool pool;
@@ -59,12 +64,14 @@ public final class Exchange implements ResponseListener {
     private boolean requestComplete;
     /** The request's LastHttpContent went to the current connection: its encoder is between messages. */
     private boolean requestWritten;
+
     private boolean informational;
     private boolean upstreamKeepAlive;
     private boolean closeClientAfter;
     private ScheduledFuture<?> responseTimer;
     /** The current attempt runs on a connection taken from the keep-alive pool. */
     private boolean onReusedConnection;
+
     private boolean staleRetryUsed;
     private final long startNanos = System.nanoTime();
     private final long startMillis = System.currentTimeMillis();
@@ -100,7 +107,9 @@ public final class Exchange implements ResponseListener {
     public boolean wantsRequestBody() {
         // Also while RESPONDING: a backend may stream its answer while the upload goes on.
         return (state == State.SENDING || state == State.RESPONDING)
-                && !requestComplete && upstream != null && upstream.channel().isWritable();
+                && !requestComplete
+                && upstream != null
+                && upstream.channel().isWritable();
     }
 
     public boolean isDone() {
@@ -231,15 +240,18 @@ public final class Exchange implements ResponseListener {
         if (state == State.SENDING) {
             server.answerFailed();
             detachUpstream(false);
-            fail(HttpResponseStatus.GATEWAY_TIMEOUT,
-                    "server " + server.label() + " did not answer within " + settings.upstreamResponse().toMillis() + " ms");
+            fail(
+                    HttpResponseStatus.GATEWAY_TIMEOUT,
+                    "server " + server.label() + " did not answer within "
+                            + settings.upstreamResponse().toMillis() + " ms");
         }
     }
 
     private void retryOrFail(Failure failure, Throwable cause) {
         endAttempt();
         lastFailure = (failure == Failure.CONNECT_FAILED ? "cannot connect to " : "connection lost to ")
-                + server.label() + describe(cause);
+                + server.label()
+                + describe(cause);
         if (RetryPolicy.INSTANCE.mayRetry(failure, request.method(), body.replayable(), retriesDone, pool)) {
             if (tried == null) {
                 tried = new HashSet<>(4);
@@ -289,7 +301,8 @@ public final class Exchange implements ResponseListener {
         body.discard();
         upstreamKeepAlive = HttpUtil.isKeepAlive(head);
         responseStatus = head.status().code();
-        closeClientAfter = plan.rewriteResponse(head, requestComplete || !plan.expectsBody(), client.closeAfterResponse());
+        closeClientAfter =
+                plan.rewriteResponse(head, requestComplete || !plan.expectsBody(), client.closeAfterResponse());
         client.forward(head);
     }
 
@@ -385,8 +398,7 @@ public final class Exchange implements ResponseListener {
     }
 
     private boolean mayRetryStaleConnection() {
-        return onReusedConnection && !staleRetryUsed && body.replayable()
-                && RetryPolicy.isIdempotent(request.method());
+        return onReusedConnection && !staleRetryUsed && body.replayable() && RetryPolicy.isIdempotent(request.method());
     }
 
     // ---- endings ---------------------------------------------------------------------------
@@ -396,8 +408,8 @@ public final class Exchange implements ResponseListener {
         report(status.code(), null);
         finish();
         // The rest of an unread request body cannot be skipped safely: close after answering.
-        boolean keepAlive = plan.clientKeepAlive() && (requestComplete || !plan.expectsBody())
-                && !client.closeAfterResponse();
+        boolean keepAlive =
+                plan.clientKeepAlive() && (requestComplete || !plan.expectsBody()) && !client.closeAfterResponse();
         FullHttpResponse answer = ErrorResponses.of(status, detail, !keepAlive, keepAlive && plan.http10());
         answer.headers().set(RequestIds.HEADER, plan.requestId());
         client.forward(answer);
@@ -424,9 +436,19 @@ public final class Exchange implements ResponseListener {
         settings.metrics().exchange(pool, answeredBy, status, now - startNanos, upstreamNanos);
         AccessLog accessLog = settings.accessLog();
         if (accessLog != null) {
-            accessLog.log(new AccessLogEntry(startMillis, ForwardedHeaders.ipOf(client.channel().remoteAddress()),
-                    request.method().name(), request.uri(), plan.clientVersion(), status, bytesSent, pool.name(),
-                    server == null ? null : server.label(), upstreamNanos, now - startNanos, retriesDone,
+            accessLog.log(new AccessLogEntry(
+                    startMillis,
+                    ForwardedHeaders.ipOf(client.channel().remoteAddress()),
+                    request.method().name(),
+                    request.uri(),
+                    plan.clientVersion(),
+                    status,
+                    bytesSent,
+                    pool.name(),
+                    server == null ? null : server.label(),
+                    upstreamNanos,
+                    now - startNanos,
+                    retriesDone,
                     plan.requestId()));
         }
     }

@@ -19,8 +19,7 @@ final class ForwardedHeaders {
     static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
     static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
 
-    private ForwardedHeaders() {
-    }
+    private ForwardedHeaders() {}
 
     static void add(HttpHeaders headers, SocketAddress client, String scheme, String host) {
         String clientIp = ipOf(client);

@@ -20,8 +20,7 @@ final class HopByHopHeaders {
 
     private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
 
-    private HopByHopHeaders() {
-    }
+    private HopByHopHeaders() {}
 
     static void strip(HttpHeaders headers) {
         List<String> connection = headers.getAll(HttpHeaderNames.CONNECTION);

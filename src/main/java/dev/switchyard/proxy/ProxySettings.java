@@ -13,8 +13,13 @@ import java.time.Duration;
  * @param scheme           the client-facing scheme, for X-Forwarded-Proto
  * @param accessLog        null when the access log is off
  */
-public record ProxySettings(Connector connector, Duration upstreamResponse, long replayLimitBytes, String scheme,
-                            ProxyMetrics metrics, AccessLog accessLog) {
+public record ProxySettings(
+        Connector connector,
+        Duration upstreamResponse,
+        long replayLimitBytes,
+        String scheme,
+        ProxyMetrics metrics,
+        AccessLog accessLog) {
 
     /** issue 3: "the request head and up to 64 KiB of body are kept for the replay". */
     public static final long DEFAULT_REPLAY_LIMIT = 64 * 1024;

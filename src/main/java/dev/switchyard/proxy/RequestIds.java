@@ -13,8 +13,7 @@ public final class RequestIds {
     public static final AsciiString HEADER = AsciiString.cached("x-request-id");
     static final int MAX_LENGTH = 128;
 
-    private RequestIds() {
-    }
+    private RequestIds() {}
 
     /**
      * Sane: 1 to 128 characters of letters, digits and {@code -_.:}. Anything else could break
@@ -30,8 +29,13 @@ public final class RequestIds {
         }
         for (int i = 0; i < id.length(); i++) {
             char c = id.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '_' || c == '.' || c == ':';
+            boolean ok = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '-'
+                    || c == '_'
+                    || c == '.'
+                    || c == ':';
             if (!ok) {
                 return false;
             }

@@ -29,8 +29,13 @@ final class RequestPlan {
     private final String requestId;
     private final String clientVersion;
 
-    private RequestPlan(boolean clientKeepAlive, boolean http10, boolean head, boolean expectsBody, String requestId,
-                        String clientVersion) {
+    private RequestPlan(
+            boolean clientKeepAlive,
+            boolean http10,
+            boolean head,
+            boolean expectsBody,
+            String requestId,
+            String clientVersion) {
         this.clientVersion = clientVersion;
         this.clientKeepAlive = clientKeepAlive;
         this.http10 = http10;
@@ -64,25 +69,35 @@ final class RequestPlan {
             // HTTP/1.1 upstream requires one (RFC 9112 §3.2): name the authority we were asked for.
             headers.set(HttpHeaderNames.HOST, "localhost");
         }
-        return new RequestPlan(keepAlive, http10, HttpMethod.HEAD.equals(request.method()), expectsBody, requestId,
-                clientVersion);
+        return new RequestPlan(
+                keepAlive, http10, HttpMethod.HEAD.equals(request.method()), expectsBody, requestId, clientVersion);
     }
 
-    boolean clientKeepAlive() { return clientKeepAlive; }
+    boolean clientKeepAlive() {
+        return clientKeepAlive;
+    }
 
-    boolean http10() { return http10; }
+    boolean http10() {
+        return http10;
+    }
 
     /** X-Request-Id: the client's if sane, else ours; sent upstream, back, and logged. */
-    String requestId() { return requestId; }
+    String requestId() {
+        return requestId;
+    }
 
     /** The HTTP version the client spoke, for the access log (upstream always gets 1.1). */
-    String clientVersion() { return clientVersion; }
+    String clientVersion() {
+        return clientVersion;
+    }
 
     /**
      * Whether the request announced a body. One that did not is complete with its head: an
      * answer sent before its (empty) end arrives may still keep the connection alive.
      */
-    boolean expectsBody() { return expectsBody; }
+    boolean expectsBody() {
+        return expectsBody;
+    }
 
     /**
      * Rewrites a final response head for the client; returns whether the client connection

@@ -17,8 +17,7 @@ final class RetryPolicy {
 
     static final RetryPolicy INSTANCE = new RetryPolicy();
 
-    private RetryPolicy() {
-    }
+    private RetryPolicy() {}
 
     /**
      * Whether this failure may be retried on another server of {@code pool}. A yes takes one
@@ -43,8 +42,11 @@ final class RetryPolicy {
 
     /** RFC 9110 §9.2.2: GET, HEAD, OPTIONS, TRACE, PUT and DELETE. */
     static boolean isIdempotent(HttpMethod method) {
-        return HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method) || HttpMethod.PUT.equals(method)
-                || HttpMethod.DELETE.equals(method) || HttpMethod.OPTIONS.equals(method)
+        return HttpMethod.GET.equals(method)
+                || HttpMethod.HEAD.equals(method)
+                || HttpMethod.PUT.equals(method)
+                || HttpMethod.DELETE.equals(method)
+                || HttpMethod.OPTIONS.equals(method)
                 || HttpMethod.TRACE.equals(method);
     }
 }

@@ -118,9 +118,7 @@ public final class Router<P> {
 
     /** Case-insensitive equality of s[start, end) with an already lower-cased host. */
     private static boolean regionEquals(String s, int start, int end, String host) {
-        return s != null
-                && end - start == host.length()
-                && s.regionMatches(true, start, host, 0, host.length());
+        return s != null && end - start == host.length() && s.regionMatches(true, start, host, 0, host.length());
     }
 
     /** Index of the first character of chars in s at or after from, or s.length(). */

@@ -57,12 +57,14 @@ public final class Connector {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(
-                                // failOnMissingResponse: a close with a response outstanding is
-                                // reported, not mistaken for a complete close-delimited body.
-                                new HttpClientCodec(decoderConfig, false, true),
-                                new IdleStateHandler(0, 0, POOLED_IDLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
-                                new UpstreamHandler(server, home));
+                        ch.pipeline()
+                                .addLast(
+                                        // failOnMissingResponse: a close with a response outstanding is
+                                        // reported, not mistaken for a complete close-delimited body.
+                                        new HttpClientCodec(decoderConfig, false, true),
+                                        new IdleStateHandler(
+                                                0, 0, POOLED_IDLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
+                                        new UpstreamHandler(server, home));
                     }
                 })
                 .connect(server.address());

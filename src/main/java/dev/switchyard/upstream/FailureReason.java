@@ -9,8 +9,7 @@ import java.util.Locale;
  */
 public final class FailureReason {
 
-    private FailureReason() {
-    }
+    private FailureReason() {}
 
     public static String of(Throwable cause, String fallback) {
         if (cause == null || cause.getMessage() == null || cause.getMessage().isBlank()) {

@@ -29,16 +29,26 @@ public final class Pool {
         this.selector = strategy.build(usable(), null);
     }
 
-    public String name() { return name; }
+    public String name() {
+        return name;
+    }
 
-    public List<Server> servers() { return servers; }
+    public List<Server> servers() {
+        return servers;
+    }
 
     /** Extra attempts on another server after a failure that may be retried. */
-    public int retries() { return retries; }
+    public int retries() {
+        return retries;
+    }
 
-    public Selector<Server> selector() { return selector; }
+    public Selector<Server> selector() {
+        return selector;
+    }
 
-    public RetryBudget retryBudget() { return retryBudget; }
+    public RetryBudget retryBudget() {
+        return retryBudget;
+    }
 
     /**
      * The servers that may take new traffic: the UP primaries, else the UP backups (a backup
@@ -77,5 +87,7 @@ public final class Pool {
     }
 
     @Override
-    public String toString() { return name; }
+    public String toString() {
+        return name;
+    }
 }

@@ -43,8 +43,14 @@ public final class Server implements Candidate {
      * @param address resolved once here, off the event loops: a name lookup on the data path
      *                would block a loop (Netty's default resolver calls InetAddress)
      */
-    public Server(String label, InetSocketAddress address, int weight, boolean backup,
-                  List<EventLoop> loops, int maxIdlePerLoop, HealthState initial) {
+    public Server(
+            String label,
+            InetSocketAddress address,
+            int weight,
+            boolean backup,
+            List<EventLoop> loops,
+            int maxIdlePerLoop,
+            HealthState initial) {
         this.label = label;
         this.address = address;
         this.weight = weight;
@@ -57,14 +63,22 @@ public final class Server implements Candidate {
         this.state = initial;
     }
 
-    public String label() { return label; }
+    public String label() {
+        return label;
+    }
 
-    public InetSocketAddress address() { return address; }
+    public InetSocketAddress address() {
+        return address;
+    }
 
     @Override
-    public int weight() { return weight; }
+    public int weight() {
+        return weight;
+    }
 
-    public boolean backup() { return backup; }
+    public boolean backup() {
+        return backup;
+    }
 
     /**
      * A reload kept this server (same pool, same address) but changed its weight or backup
@@ -88,18 +102,30 @@ public final class Server implements Candidate {
     }
 
     @Override
-    public int inFlight() { return inFlight.get(); }
+    public int inFlight() {
+        return inFlight.get();
+    }
 
-    public int openConnections() { return openConnections.get(); }
+    public int openConnections() {
+        return openConnections.get();
+    }
 
-    public long requests() { return requests.get(); }
+    public long requests() {
+        return requests.get();
+    }
 
-    public long failures() { return failures.get(); }
+    public long failures() {
+        return failures.get();
+    }
 
-    public long connectFailures() { return connectFailures.get(); }
+    public long connectFailures() {
+        return connectFailures.get();
+    }
 
     /** Times this server went from UP to DOWN. */
-    public long ejections() { return ejections.get(); }
+    public long ejections() {
+        return ejections.get();
+    }
 
     /** The idle connections of this server kept for {@code loop}; only that loop may use them. */
     public LoopConnections connections(EventLoop loop) {
@@ -116,14 +142,22 @@ public final class Server implements Candidate {
         requests.incrementAndGet();
     }
 
-    public void exchangeEnded() { inFlight.decrementAndGet(); }
+    public void exchangeEnded() {
+        inFlight.decrementAndGet();
+    }
 
-    public HealthState state() { return state; }
+    public HealthState state() {
+        return state;
+    }
 
-    public long stateSinceMillis() { return stateSinceMillis; }
+    public long stateSinceMillis() {
+        return stateSinceMillis;
+    }
 
     /** The last probe's outcome in words, e.g. "passed: 200" or "failed: connection refused". */
-    public String lastCheck() { return lastCheck; }
+    public String lastCheck() {
+        return lastCheck;
+    }
 
     /** Health checker only: the server flipped. */
     public void changeState(HealthState next, long nowMillis) {
@@ -135,10 +169,14 @@ public final class Server implements Candidate {
     }
 
     /** Health checker only. */
-    public void recordCheck(String result) { lastCheck = result; }
+    public void recordCheck(String result) {
+        lastCheck = result;
+    }
 
     /** Health checker only: who hears about live traffic failures of this server. */
-    public void listenForTrafficFailures(TrafficFailureListener listener) { failureListener = listener; }
+    public void listenForTrafficFailures(TrafficFailureListener listener) {
+        failureListener = listener;
+    }
 
     /**
      * A connect failure or a reset before any response byte on live traffic: counted, and
@@ -159,12 +197,20 @@ public final class Server implements Candidate {
     }
 
     /** A failure that says nothing about reachability (a slow or garbled answer): counted only. */
-    public void answerFailed() { failures.incrementAndGet(); }
+    public void answerFailed() {
+        failures.incrementAndGet();
+    }
 
-    void connectionOpened() { openConnections.incrementAndGet(); }
+    void connectionOpened() {
+        openConnections.incrementAndGet();
+    }
 
-    void connectionClosed() { openConnections.decrementAndGet(); }
+    void connectionClosed() {
+        openConnections.decrementAndGet();
+    }
 
     @Override
-    public String toString() { return label; }
+    public String toString() {
+        return label;
+    }
 }

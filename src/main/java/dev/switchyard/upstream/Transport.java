@@ -18,9 +18,11 @@ import org.slf4j.LoggerFactory;
  * Listeners and upstream connections use the same one, so an upstream channel can live on
  * the event loop of the client channel that asked for it. Immutable.
  */
-public record Transport(String name, IoHandlerFactory ioHandlerFactory,
-                        Class<? extends ServerChannel> serverChannelClass,
-                        Class<? extends Channel> channelClass) {
+public record Transport(
+        String name,
+        IoHandlerFactory ioHandlerFactory,
+        Class<? extends ServerChannel> serverChannelClass,
+        Class<? extends Channel> channelClass) {
 
     private static final Logger log = LoggerFactory.getLogger(Transport.class);
 
@@ -28,15 +30,14 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
     public static Transport detect() {
         if (Epoll.isAvailable()) {
             log.info("transport: epoll");
-            return new Transport("epoll", EpollIoHandler.newFactory(),
-                    EpollServerSocketChannel.class, EpollSocketChannel.class);
+            return new Transport(
+                    "epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class, EpollSocketChannel.class);
         }
         log.info("transport: nio (epoll unavailable: {})", String.valueOf(Epoll.unavailabilityCause()));
         return nio();
     }
 
     public static Transport nio() {
-        return new Transport("nio", NioIoHandler.newFactory(),
-                NioServerSocketChannel.class, NioSocketChannel.class);
+        return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class);
     }
 }

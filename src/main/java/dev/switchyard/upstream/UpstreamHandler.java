@@ -28,9 +28,13 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         this.home = home;
     }
 
-    public Server server() { return server; }
+    public Server server() {
+        return server;
+    }
 
-    public Channel channel() { return channel; }
+    public Channel channel() {
+        return channel;
+    }
 
     /** Hands the connection to one exchange; it leaves the pool's deque before this call. */
     public void attach(ResponseListener exchange) {

@@ -68,7 +68,8 @@ class LeastConnectionsTest {
         Selector<Fake> selector = strategy.build(List.of(a, b, c), null);
 
         for (int i = 0; i < 6; i++) {
-            assertThat(selector.pick(Set.of())).as("b has 1 in flight, the others 3 and 4, wherever the scan starts")
+            assertThat(selector.pick(Set.of()))
+                    .as("b has 1 in flight, the others 3 and 4, wherever the scan starts")
                     .isSameAs(b);
         }
     }
@@ -82,7 +83,8 @@ class LeastConnectionsTest {
 
         a.inFlight(9);
 
-        assertThat(selector.pick(Set.of())).as("the selector is not rebuilt when load changes; it reads it")
+        assertThat(selector.pick(Set.of()))
+                .as("the selector is not rebuilt when load changes; it reads it")
                 .isSameAs(b);
     }
 
@@ -104,7 +106,8 @@ class LeastConnectionsTest {
         Selector<Fake> selector = strategy.build(List.of(light, heavy), null);
 
         for (int i = 0; i < 4; i++) {
-            assertThat(selector.pick(Set.of())).as("3/3 = 1 is less than 2/1 = 2, though 3 > 2 in raw count")
+            assertThat(selector.pick(Set.of()))
+                    .as("3/3 = 1 is less than 2/1 = 2, though 3 > 2 in raw count")
                     .isSameAs(heavy);
         }
     }
@@ -116,7 +119,9 @@ class LeastConnectionsTest {
         Selector<Fake> selector = strategy.build(List.of(b, a), null);
 
         // a: 2^31-1 / 1e6; b: (2^31-2) / 999,999, slightly more. Int products would overflow.
-        assertThat(selector.pick(Set.of())).as("cross-multiplied in long, the exact order holds").isSameAs(a);
+        assertThat(selector.pick(Set.of()))
+                .as("cross-multiplied in long, the exact order holds")
+                .isSameAs(a);
     }
 
     @Test
@@ -213,9 +218,15 @@ class LeastConnectionsTest {
         Fake c = new Fake("c", 1, 1);
         Selector<Fake> selector = strategy.build(List.of(a, b, c), null);
 
-        assertThat(selector.pick(Set.of(a))).as("a is least loaded but was tried: the next least is c").isSameAs(c);
-        assertThat(selector.pick(Set.of(a, c))).as("only b is left, however loaded").isSameAs(b);
-        assertThat(selector.pick(Set.of())).as("failover does not mark a as unusable for others").isSameAs(a);
+        assertThat(selector.pick(Set.of(a)))
+                .as("a is least loaded but was tried: the next least is c")
+                .isSameAs(c);
+        assertThat(selector.pick(Set.of(a, c)))
+                .as("only b is left, however loaded")
+                .isSameAs(b);
+        assertThat(selector.pick(Set.of()))
+                .as("failover does not mark a as unusable for others")
+                .isSameAs(a);
     }
 
     @Test
@@ -224,7 +235,9 @@ class LeastConnectionsTest {
         Fake b = new Fake("b", 2, 1);
         Selector<Fake> selector = strategy.build(List.of(a, b), null);
 
-        assertThat(selector.pick(Set.of(a, b))).as("nothing left to fail over to").isNull();
+        assertThat(selector.pick(Set.of(a, b)))
+                .as("nothing left to fail over to")
+                .isNull();
         assertThat(selector.pick(Set.of(a, b, new Fake("gone", 1, 0))))
                 .as("extra tried candidates from an older snapshot do not matter")
                 .isNull();
@@ -234,8 +247,12 @@ class LeastConnectionsTest {
     void returnsNullForAnEmptyCandidateList() {
         Selector<Fake> selector = strategy.build(List.of(), null);
 
-        assertThat(selector.pick(Set.of())).as("no usable server means 503, not an exception").isNull();
-        assertThat(selector.pick(Set.of(new Fake("a", 1, 0)))).as("with a tried set too").isNull();
+        assertThat(selector.pick(Set.of()))
+                .as("no usable server means 503, not an exception")
+                .isNull();
+        assertThat(selector.pick(Set.of(new Fake("a", 1, 0))))
+                .as("with a tried set too")
+                .isNull();
     }
 
     @Test
@@ -261,7 +278,9 @@ class LeastConnectionsTest {
 
         Selector<Fake> second = new LeastConnections<Fake>(() -> 0).build(List.of(a, b, c), first);
 
-        assertThat(second.pick(Set.of())).as("a rebuild must not restart the ties at a").isSameAs(c);
+        assertThat(second.pick(Set.of()))
+                .as("a rebuild must not restart the ties at a")
+                .isSameAs(c);
         assertThat(first.pick(Set.of()))
                 .as("a thread still holding the old selector advances the same counter")
                 .isSameAs(a);
@@ -276,7 +295,8 @@ class LeastConnectionsTest {
 
         Selector<Fake> selector = new LeastConnections<Fake>(() -> 0).build(List.of(a, b), foreign);
 
-        assertThat(selector.pick(Set.of())).as("a round-robin position means nothing here: start at 0")
+        assertThat(selector.pick(Set.of()))
+                .as("a round-robin position means nothing here: start at 0")
                 .isSameAs(a);
     }
 
@@ -302,8 +322,8 @@ class LeastConnectionsTest {
                 // Small loads so that ties, idle servers and equal ratios all occur often.
                 candidates.forEach(c -> c.inFlight(random.nextInt(8)));
                 Set<Fake> tried = randomSubset(random, candidates);
-                String context = "round " + round + " attempt " + attempt + ", candidates " + candidates
-                        + ", tried " + tried;
+                String context =
+                        "round " + round + " attempt " + attempt + ", candidates " + candidates + ", tried " + tried;
 
                 Fake picked = selector.pick(tried);
 
@@ -311,7 +331,8 @@ class LeastConnectionsTest {
                     assertThat(picked).as("%s: all tried, so null", context).isNull();
                     continue;
                 }
-                assertThat(picked).as("%s: an untried candidate remains", context)
+                assertThat(picked)
+                        .as("%s: an untried candidate remains", context)
                         .isNotNull()
                         .isIn(candidates)
                         .isNotIn(tried);
@@ -328,7 +349,8 @@ class LeastConnectionsTest {
 
     @Test
     void pickDoesNotAllocate() {
-        assumeTrue(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean,
+        assumeTrue(
+                ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean,
                 "needs HotSpot's per-thread allocation counter");
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         Fake a = new Fake("a", 3, 4);
@@ -350,7 +372,8 @@ class LeastConnectionsTest {
         }
         long allocated = mx.getThreadAllocatedBytes(threadId) - before;
 
-        assertThat(allocated).as("200,000 picks must not allocate (slack for the counter read itself)")
+        assertThat(allocated)
+                .as("200,000 picks must not allocate (slack for the counter read itself)")
                 .isLessThan(1_024);
     }
 

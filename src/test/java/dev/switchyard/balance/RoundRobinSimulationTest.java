@@ -52,9 +52,12 @@ class RoundRobinSimulationTest {
                 Set<Fake> tried = randomSubset(random, candidates);
                 Fake picked = selector.pick(tried);
                 if (tried.size() == candidates.size()) {
-                    assertThat(picked).as("%s: all tried %s, so null", context, tried).isNull();
+                    assertThat(picked)
+                            .as("%s: all tried %s, so null", context, tried)
+                            .isNull();
                 } else {
-                    assertThat(picked).as("%s: an untried candidate remains besides %s", context, tried)
+                    assertThat(picked)
+                            .as("%s: an untried candidate remains besides %s", context, tried)
                             .isNotNull()
                             .isIn(candidates)
                             .isNotIn(tried);
@@ -77,15 +80,20 @@ class RoundRobinSimulationTest {
             String context = "flip " + flip + ", usable " + usable;
 
             if (usable.isEmpty()) {
-                assertThat(selector.pick(Set.of())).as("%s: nothing UP, so null (503)", context).isNull();
+                assertThat(selector.pick(Set.of()))
+                        .as("%s: nothing UP, so null (503)", context)
+                        .isNull();
                 continue;
             }
             assertOneCycleHonoursWeights(selector, usable, context);
             Fake picked = selector.pick(Set.of(usable.get(0)));
             if (usable.size() == 1) {
-                assertThat(picked).as("%s: the only usable one was tried", context).isNull();
+                assertThat(picked)
+                        .as("%s: the only usable one was tried", context)
+                        .isNull();
             } else {
-                assertThat(picked).as("%s: a DOWN server is never picked", context)
+                assertThat(picked)
+                        .as("%s: a DOWN server is never picked", context)
                         .isIn(usable)
                         .isNotEqualTo(usable.get(0));
             }

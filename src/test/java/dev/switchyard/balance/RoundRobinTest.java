@@ -75,8 +75,7 @@ class RoundRobinTest {
 
     @Test
     void equalWeightsAlternateInListOrder() {
-        Selector<Fake> selector =
-                strategy.build(List.of(new Fake("a", 1), new Fake("b", 1), new Fake("c", 1)), null);
+        Selector<Fake> selector = strategy.build(List.of(new Fake("a", 1), new Fake("b", 1), new Fake("c", 1)), null);
 
         assertThat(names(selector, 6)).as("plain round-robin").containsExactly("a", "b", "c", "a", "b", "c");
     }
@@ -90,7 +89,10 @@ class RoundRobinTest {
             picked.add(selector.pick(Set.of(A)));
         }
 
-        assertThat(picked).as("a was tried, so failover must go elsewhere").doesNotContain(A).contains(B, C);
+        assertThat(picked)
+                .as("a was tried, so failover must go elsewhere")
+                .doesNotContain(A)
+                .contains(B, C);
     }
 
     @Test
@@ -98,15 +100,21 @@ class RoundRobinTest {
         Selector<Fake> selector = strategy.build(List.of(A, B, C), null);
 
         // Slots 0 and 1 are a; walking forward reaches b at slot 2.
-        assertThat(selector.pick(Set.of(A))).as("first untried entry after slot 0").isEqualTo(B);
-        assertThat(selector.pick(Set.of())).as("failover consumed one slot, not three").isEqualTo(A);
+        assertThat(selector.pick(Set.of(A)))
+                .as("first untried entry after slot 0")
+                .isEqualTo(B);
+        assertThat(selector.pick(Set.of()))
+                .as("failover consumed one slot, not three")
+                .isEqualTo(A);
     }
 
     @Test
     void returnsNullWhenEveryCandidateWasTried() {
         Selector<Fake> selector = strategy.build(List.of(A, B, C), null);
 
-        assertThat(selector.pick(Set.of(A, B, C))).as("nothing left to fail over to").isNull();
+        assertThat(selector.pick(Set.of(A, B, C)))
+                .as("nothing left to fail over to")
+                .isNull();
         assertThat(selector.pick(Set.of(A, B, C, new Fake("gone", 2))))
                 .as("extra tried candidates from an older snapshot do not matter")
                 .isNull();
@@ -116,7 +124,9 @@ class RoundRobinTest {
     void returnsNullForAnEmptyCandidateList() {
         Selector<Fake> selector = strategy.build(List.of(), null);
 
-        assertThat(selector.pick(Set.of())).as("no usable server means 503, not an exception").isNull();
+        assertThat(selector.pick(Set.of()))
+                .as("no usable server means 503, not an exception")
+                .isNull();
         assertThat(selector.pick(Set.of(A))).as("with a tried set too").isNull();
     }
 
@@ -143,7 +153,9 @@ class RoundRobinTest {
 
         Selector<Fake> second = new RoundRobin<Fake>(() -> 0).build(List.of(a, b, c), first);
 
-        assertThat(second.pick(Set.of())).as("a health flip must not send the next request back to a").isEqualTo(c);
+        assertThat(second.pick(Set.of()))
+                .as("a health flip must not send the next request back to a")
+                .isEqualTo(c);
         assertThat(first.pick(Set.of()))
                 .as("a thread still holding the old selector advances the same counter")
                 .isEqualTo(a);
@@ -156,7 +168,9 @@ class RoundRobinTest {
 
         Selector<Fake> selector = new RoundRobin<Fake>(() -> 1).build(List.of(A, B, C), foreign);
 
-        assertThat(names(selector, 2)).as("nothing to carry, so start at slot 1").containsExactly("a", "b");
+        assertThat(names(selector, 2))
+                .as("nothing to carry, so start at slot 1")
+                .containsExactly("a", "b");
     }
 
     @Test
@@ -167,15 +181,15 @@ class RoundRobinTest {
 
         Map<String, Integer> counts = count(selector, RoundRobin.MAX_SCHEDULE);
 
-        assertThat(counts).as("40,000 scaled to 10,000 keeps 3:1 exactly")
+        assertThat(counts)
+                .as("40,000 scaled to 10,000 keeps 3:1 exactly")
                 .containsEntry("heavy", 7_500)
                 .containsEntry("light", 2_500);
     }
 
     @Test
     void scalingKeepsATinyWeightAtLeastOne() {
-        Selector<Fake> selector =
-                strategy.build(List.of(new Fake("huge", 1_000_000), new Fake("tiny", 1)), null);
+        Selector<Fake> selector = strategy.build(List.of(new Fake("huge", 1_000_000), new Fake("tiny", 1)), null);
 
         Map<String, Integer> counts = count(selector, RoundRobin.MAX_SCHEDULE);
 
@@ -206,7 +220,8 @@ class RoundRobinTest {
                 done.add(pool.submit(() -> {
                     start.await();
                     for (int i = 0; i < picksPerThread; i++) {
-                        counts.computeIfAbsent(selector.pick(Set.of()), k -> new AtomicInteger()).incrementAndGet();
+                        counts.computeIfAbsent(selector.pick(Set.of()), k -> new AtomicInteger())
+                                .incrementAndGet();
                     }
                     return null;
                 }));
@@ -227,7 +242,8 @@ class RoundRobinTest {
 
     @Test
     void pickDoesNotAllocate() {
-        assumeTrue(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean,
+        assumeTrue(
+                ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean,
                 "needs HotSpot's per-thread allocation counter");
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         Selector<Fake> selector = strategy.build(List.of(A, B, C), null);
@@ -246,7 +262,8 @@ class RoundRobinTest {
         }
         long allocated = mx.getThreadAllocatedBytes(threadId) - before;
 
-        assertThat(allocated).as("200,000 picks must not allocate (slack for the counter read itself)")
+        assertThat(allocated)
+                .as("200,000 picks must not allocate (slack for the counter read itself)")
                 .isLessThan(1_024);
     }
 

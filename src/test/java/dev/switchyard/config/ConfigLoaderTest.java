@@ -46,16 +46,29 @@ class ConfigLoaderTest {
     void appliesReferenceAndPerElementDefaults() throws Exception {
         SwitchyardConfig config = load(MINIMAL);
 
-        assertThat(config.threads()).as("0 stays 0: the caller maps it to the core count").isZero();
-        assertThat(config.timeouts()).as("reference.conf timeouts").isEqualTo(new Timeouts(
-                Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(30),
-                Duration.ofSeconds(30)));
+        assertThat(config.threads())
+                .as("0 stays 0: the caller maps it to the core count")
+                .isZero();
+        assertThat(config.timeouts())
+                .as("reference.conf timeouts")
+                .isEqualTo(new Timeouts(
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(10),
+                        Duration.ofSeconds(60),
+                        Duration.ofSeconds(30),
+                        Duration.ofSeconds(30)));
         assertThat(config.limits().maxHeaderSize()).as("16k in HOCON is 16 KiB").isEqualTo(16 * 1024);
-        assertThat(config.routes()).as("route without host matches any host, prefix defaults to /")
+        assertThat(config.routes())
+                .as("route without host matches any host, prefix defaults to /")
                 .containsExactly(new RouteConfig(null, "/", "web"));
-        assertThat(config.pools().get("web")).as("pool and server defaults, no health check").isEqualTo(
-                new PoolConfig("web", "round-robin",
-                        List.of(new ServerConfig(new HostPort("127.0.0.1", 9001), 1, false)), 1, null));
+        assertThat(config.pools().get("web"))
+                .as("pool and server defaults, no health check")
+                .isEqualTo(new PoolConfig(
+                        "web",
+                        "round-robin",
+                        List.of(new ServerConfig(new HostPort("127.0.0.1", 9001), 1, false)),
+                        1,
+                        null));
         assertThat(config.admin()).as("no admin block, no admin endpoint").isNull();
     }
 
@@ -76,15 +89,22 @@ class ConfigLoaderTest {
                 """);
 
         assertThat(config.threads()).as("threads as given").isEqualTo(4);
-        assertThat(config.listeners()).as("listeners in file order, IPv6 bind unbracketed")
-                .containsExactly(new ListenerConfig("a", new HostPort("0.0.0.0", 8080)),
+        assertThat(config.listeners())
+                .as("listeners in file order, IPv6 bind unbracketed")
+                .containsExactly(
+                        new ListenerConfig("a", new HostPort("0.0.0.0", 8080)),
                         new ListenerConfig("b", new HostPort("::1", 8081)));
-        assertThat(config.routes()).as("routes in file order, host kept as written")
+        assertThat(config.routes())
+                .as("routes in file order, host kept as written")
                 .containsExactly(new RouteConfig("API.example", "/v1/", "api"), new RouteConfig(null, "/", "web"));
-        assertThat(config.pools().get("web").servers()).as("weight and backup per server").containsExactly(
-                new ServerConfig(new HostPort("10.0.0.1", 80), 3, false),
-                new ServerConfig(new HostPort("10.0.0.2", 80), 1, true));
-        assertThat(config.pools().get("api").retries()).as("retries = 0 disables retries").isZero();
+        assertThat(config.pools().get("web").servers())
+                .as("weight and backup per server")
+                .containsExactly(
+                        new ServerConfig(new HostPort("10.0.0.1", 80), 3, false),
+                        new ServerConfig(new HostPort("10.0.0.2", 80), 1, true));
+        assertThat(config.pools().get("api").retries())
+                .as("retries = 0 disables retries")
+                .isZero();
         assertThat(config.timeouts().clientIdle()).as("2m is two minutes").isEqualTo(Duration.ofMinutes(2));
         assertThat(config.limits().maxHeaderSize()).as("32k").isEqualTo(32 * 1024);
     }
@@ -102,11 +122,14 @@ class ConfigLoaderTest {
                 }
                 """);
 
-        assertThat(config.pools().keySet()).as("file order, not hash order: logs and /status list pools so")
+        assertThat(config.pools().keySet())
+                .as("file order, not hash order: logs and /status list pools so")
                 .containsExactly("zeta", "alpha", "mid");
-        assertThatThrownBy(() -> config.pools().remove("zeta")).as("a snapshot is shared by every event loop")
+        assertThatThrownBy(() -> config.pools().remove("zeta"))
+                .as("a snapshot is shared by every event loop")
                 .isInstanceOf(UnsupportedOperationException.class);
-        assertThatThrownBy(() -> config.routes().clear()).as("lists are immutable too")
+        assertThatThrownBy(() -> config.routes().clear())
+                .as("lists are immutable too")
                 .isInstanceOf(UnsupportedOperationException.class);
     }
 
@@ -125,12 +148,15 @@ class ConfigLoaderTest {
     void acceptsTheSampleDeploymentConfig() throws Exception {
         SwitchyardConfig config = ConfigLoader.load(Path.of("conf/switchyard.conf"));
 
-        assertThat(config.pools().keySet()).as("the sample has the two pools it documents")
+        assertThat(config.pools().keySet())
+                .as("the sample has the two pools it documents")
                 .containsExactly("web", "api");
         assertThat(config.routes()).as("it routes by host").anyMatch(route -> route.host() != null);
-        assertThat(config.admin()).as("the sample shows the admin endpoint on loopback")
+        assertThat(config.admin())
+                .as("the sample shows the admin endpoint on loopback")
                 .isEqualTo(new AdminConfig(new HostPort("127.0.0.1", 9090)));
-        assertThat(config.pools().values()).as("and a health check on every pool")
+        assertThat(config.pools().values())
+                .as("and a health check on every pool")
                 .allMatch(pool -> pool.healthCheck() != null);
     }
 
@@ -144,9 +170,12 @@ class ConfigLoaderTest {
         SwitchyardConfig config = load(MINIMAL.replace("name = public", "name = ${?" + variable.getKey() + "}")
                 .replace("switchyard {", "switchyard {\n  threads = ${?SWITCHYARD_TEST_SURELY_UNSET}"));
 
-        assertThat(config.listeners().get(0).name()).as("${?VAR} takes the environment's value")
+        assertThat(config.listeners().get(0).name())
+                .as("${?VAR} takes the environment's value")
                 .isEqualTo(variable.getValue());
-        assertThat(config.threads()).as("an unset ${?VAR} leaves the default in place").isZero();
+        assertThat(config.threads())
+                .as("an unset ${?VAR} leaves the default in place")
+                .isZero();
     }
 
     @Test
@@ -155,17 +184,22 @@ class ConfigLoaderTest {
         assumeTrue(variable != null, "needs one environment variable with a plain value");
         String hocon = MINIMAL.replace("bind = \"127.0.0.1:0\"", "bind = ${?" + variable.getKey() + "}");
 
-        assertThat(errorsOf(hocon)).as("the value has no line of its own; the ${?VAR} that brought it does")
-                .containsExactly(at(hocon, "bind", "switchyard.listeners[0].bind: invalid address \""
-                        + variable.getValue() + "\": missing port"));
+        assertThat(errorsOf(hocon))
+                .as("the value has no line of its own; the ${?VAR} that brought it does")
+                .containsExactly(at(
+                        hocon,
+                        "bind",
+                        "switchyard.listeners[0].bind: invalid address \"" + variable.getValue() + "\": missing port"));
     }
 
     @Test
     void reportsRequiredSubstitutionThatNothingSets() throws IOException {
         String hocon = MINIMAL.replace("switchyard {", "switchyard {\n  threads = ${SWITCHYARD_TEST_SURELY_UNSET}");
 
-        assertThat(errorsOf(hocon)).as("an unresolvable ${VAR} is an error at its line")
-                .singleElement().asString()
+        assertThat(errorsOf(hocon))
+                .as("an unresolvable ${VAR} is an error at its line")
+                .singleElement()
+                .asString()
                 .startsWith(file() + ":" + lineOf(hocon, "threads") + ": substitution: ")
                 .contains("${SWITCHYARD_TEST_SURELY_UNSET}");
     }
@@ -174,7 +208,9 @@ class ConfigLoaderTest {
     void ignoresSystemProperties() throws Exception {
         System.setProperty("switchyard.threads", "7");
         try {
-            assertThat(load(MINIMAL).threads()).as("-Dswitchyard.threads must not override the file").isZero();
+            assertThat(load(MINIMAL).threads())
+                    .as("-Dswitchyard.threads must not override the file")
+                    .isZero();
         } finally {
             System.clearProperty("switchyard.threads");
         }
@@ -186,18 +222,27 @@ class ConfigLoaderTest {
     void refusesUnknownKeyInPoolSuggestingTheClosest() throws IOException {
         String hocon = MINIMAL.replace("web { servers", "web {\n helth-check { path = \"/\" }\n servers");
 
-        assertThat(errorsOf(hocon)).as("a typo is refused with the key it was meant to be").containsExactly(
-                at(hocon, "helth-check", "switchyard.pools.web.helth-check: unknown key; did you mean health-check?"));
+        assertThat(errorsOf(hocon))
+                .as("a typo is refused with the key it was meant to be")
+                .containsExactly(at(
+                        hocon,
+                        "helth-check",
+                        "switchyard.pools.web.helth-check: unknown key; did you mean health-check?"));
     }
 
     @Test
     void refusesUnknownKeyInsideListElement() throws IOException {
-        String hocon = MINIMAL.replace("{ address = \"127.0.0.1:9001\" }",
+        String hocon = MINIMAL.replace(
+                "{ address = \"127.0.0.1:9001\" }",
                 "{ address = \"127.0.0.1:9001\" }\n { adress = \"127.0.0.1:9002\" }");
 
-        assertThat(errorsOf(hocon)).as("list elements are checked too, and the required key is missed")
+        assertThat(errorsOf(hocon))
+                .as("list elements are checked too, and the required key is missed")
                 .containsExactly(
-                        at(hocon, "adress", "switchyard.pools.web.servers[1].adress: unknown key; did you mean address?"),
+                        at(
+                                hocon,
+                                "adress",
+                                "switchyard.pools.web.servers[1].adress: unknown key; did you mean address?"),
                         at(hocon, "adress", "switchyard.pools.web.servers[1].address: missing required key"));
     }
 
@@ -205,7 +250,8 @@ class ConfigLoaderTest {
     void refusesUnknownTopLevelKeyBesideSwitchyard() throws IOException {
         String hocon = MINIMAL + "metrics { port = 9100 }\n";
 
-        assertThat(errorsOf(hocon)).as("only switchyard may sit at the top, no suggestion when nothing is close")
+        assertThat(errorsOf(hocon))
+                .as("only switchyard may sit at the top, no suggestion when nothing is close")
                 .containsExactly(at(hocon, "metrics", "metrics: unknown key; known keys here: switchyard"));
     }
 
@@ -213,8 +259,9 @@ class ConfigLoaderTest {
     void refusesUnknownKeyDeepInTimeouts() throws IOException {
         String hocon = MINIMAL.replace("pools {", "timeouts { conect = 1s }\n  pools {");
 
-        assertThat(errorsOf(hocon)).as("objects merged with reference.conf are checked too").containsExactly(
-                at(hocon, "conect", "switchyard.timeouts.conect: unknown key; did you mean connect?"));
+        assertThat(errorsOf(hocon))
+                .as("objects merged with reference.conf are checked too")
+                .containsExactly(at(hocon, "conect", "switchyard.timeouts.conect: unknown key; did you mean connect?"));
     }
 
     // ---- types, durations, sizes ----
@@ -223,24 +270,35 @@ class ConfigLoaderTest {
     void refusesRetriesThatAreNotANumber() throws IOException {
         String hocon = MINIMAL.replace("web { servers", "web {\n retries = \"many\"\n servers");
 
-        assertThat(errorsOf(hocon)).as("wrong type names what was expected and what was written").containsExactly(
-                at(hocon, "many", "switchyard.pools.web.retries: expected a whole number, got string \"many\""));
+        assertThat(errorsOf(hocon))
+                .as("wrong type names what was expected and what was written")
+                .containsExactly(at(
+                        hocon, "many", "switchyard.pools.web.retries: expected a whole number, got string \"many\""));
     }
 
     @Test
     void refusesServersThatAreNotAList() throws IOException {
         String hocon = MINIMAL.replace("servers = [ { address = \"127.0.0.1:9001\" } ]", "\n servers = 3");
 
-        assertThat(errorsOf(hocon)).as("a scalar where a list belongs").containsExactly(
-                at(hocon, "servers = 3", "switchyard.pools.web.servers: expected a list [ { ... } ], got number 3"));
+        assertThat(errorsOf(hocon))
+                .as("a scalar where a list belongs")
+                .containsExactly(at(
+                        hocon,
+                        "servers = 3",
+                        "switchyard.pools.web.servers: expected a list [ { ... } ], got number 3"));
     }
 
     @Test
     void refusesUnparsableDuration() throws IOException {
         String hocon = MINIMAL.replace("pools {", "timeouts {\n connect = 2 parsecs\n }\n  pools {");
 
-        assertThat(errorsOf(hocon)).as("a duration with an unknown unit").containsExactly(at(hocon, "parsecs",
-                "switchyard.timeouts.connect: expected a duration such as 500ms, 2s or 1m, got string \"2 parsecs\""));
+        assertThat(errorsOf(hocon))
+                .as("a duration with an unknown unit")
+                .containsExactly(
+                        at(
+                                hocon,
+                                "parsecs",
+                                "switchyard.timeouts.connect: expected a duration such as 500ms, 2s or 1m, got string \"2 parsecs\""));
     }
 
     @ParameterizedTest
@@ -248,16 +306,24 @@ class ConfigLoaderTest {
     void refusesNonPositiveDuration(String written, String shown) throws IOException {
         String hocon = MINIMAL.replace("pools {", "timeouts {\n upstream-response = " + written + "\n }\n  pools {");
 
-        assertThat(errorsOf(hocon)).as("a deadline of zero or less would fail every request").containsExactly(
-                at(hocon, "upstream-response", "switchyard.timeouts.upstream-response: must be positive, got " + shown));
+        assertThat(errorsOf(hocon))
+                .as("a deadline of zero or less would fail every request")
+                .containsExactly(at(
+                        hocon,
+                        "upstream-response",
+                        "switchyard.timeouts.upstream-response: must be positive, got " + shown));
     }
 
     @Test
     void refusesUnparsableSize() throws IOException {
         String hocon = MINIMAL.replace("pools {", "limits { max-header-size = huge }\n  pools {");
 
-        assertThat(errorsOf(hocon)).as("a size must be a number of bytes with an optional unit").containsExactly(
-                at(hocon, "huge", "switchyard.limits.max-header-size: expected a size such as 16k or 1m, got string \"huge\""));
+        assertThat(errorsOf(hocon))
+                .as("a size must be a number of bytes with an optional unit")
+                .containsExactly(at(
+                        hocon,
+                        "huge",
+                        "switchyard.limits.max-header-size: expected a size such as 16k or 1m, got string \"huge\""));
     }
 
     @ParameterizedTest
@@ -265,60 +331,86 @@ class ConfigLoaderTest {
     void refusesHeaderSizeOutsideOneKiloToOneMega(String written, long bytes) throws IOException {
         String hocon = MINIMAL.replace("pools {", "limits { max-header-size = " + written + " }\n  pools {");
 
-        assertThat(errorsOf(hocon)).as("below 1k no request fits; above 1m the limit protects nothing")
-                .containsExactly(at(hocon, "max-header-size", "switchyard.limits.max-header-size: must be between 1k"
-                        + " and 1m (1024 to 1048576 bytes), got " + bytes + " bytes"));
+        assertThat(errorsOf(hocon))
+                .as("below 1k no request fits; above 1m the limit protects nothing")
+                .containsExactly(at(
+                        hocon,
+                        "max-header-size",
+                        "switchyard.limits.max-header-size: must be between 1k"
+                                + " and 1m (1024 to 1048576 bytes), got " + bytes + " bytes"));
     }
 
     // ---- addresses ----
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "127.0.0.1        | missing port",
-        "127.0.0.1:http   | port \"http\" is not a number",
-        "127.0.0.1:70000  | port 70000 out of range 1-65535",
-        "127.0.0.1:0      | port 0 out of range 1-65535",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "127.0.0.1        | missing port",
+                "127.0.0.1:http   | port \"http\" is not a number",
+                "127.0.0.1:70000  | port 70000 out of range 1-65535",
+                "127.0.0.1:0      | port 0 out of range 1-65535",
+            })
     void refusesBadServerAddress(String address, String reason) throws IOException {
         String hocon = MINIMAL.replace("{ address = \"127.0.0.1:9001\" }", "\n { address = \"" + address + "\" }");
 
-        assertThat(errorsOf(hocon)).as("servers must name a real port").containsExactly(at(hocon, "address = \"" + address,
-                "switchyard.pools.web.servers[0].address: invalid address \"" + address + "\": " + reason));
+        assertThat(errorsOf(hocon))
+                .as("servers must name a real port")
+                .containsExactly(at(
+                        hocon,
+                        "address = \"" + address,
+                        "switchyard.pools.web.servers[0].address: invalid address \"" + address + "\": " + reason));
     }
 
     @Test
     void refusesListenerBindWithoutPortButAllowsPortZero() throws Exception {
-        assertThat(load(MINIMAL).listeners().get(0).bind().port()).as("port 0 = ephemeral, for tests").isZero();
+        assertThat(load(MINIMAL).listeners().get(0).bind().port())
+                .as("port 0 = ephemeral, for tests")
+                .isZero();
 
         String hocon = MINIMAL.replace("127.0.0.1:0", "127.0.0.1");
-        assertThat(errorsOf(hocon)).as("a bind needs a port").containsExactly(at(hocon, "bind",
-                "switchyard.listeners[0].bind: invalid address \"127.0.0.1\": missing port"));
+        assertThat(errorsOf(hocon))
+                .as("a bind needs a port")
+                .containsExactly(
+                        at(hocon, "bind", "switchyard.listeners[0].bind: invalid address \"127.0.0.1\": missing port"));
     }
 
     // ---- routes and pools ----
 
     @Test
     void refusesRouteNamingMissingPool() throws IOException {
-        String hocon = MINIMAL.replace("routes = [ { pool = web } ]", "routes = [\n { pool = web }\n { host = a, pool = wbe }\n ]");
+        String hocon = MINIMAL.replace(
+                "routes = [ { pool = web } ]", "routes = [\n { pool = web }\n { host = a, pool = wbe }\n ]");
 
-        assertThat(errorsOf(hocon)).as("the route names its typo, the closest pool and all pools").containsExactly(
-                at(hocon, "wbe", "switchyard.routes[1].pool: no pool named \"wbe\"; did you mean web? (pools: web)"));
+        assertThat(errorsOf(hocon))
+                .as("the route names its typo, the closest pool and all pools")
+                .containsExactly(at(
+                        hocon,
+                        "wbe",
+                        "switchyard.routes[1].pool: no pool named \"wbe\"; did you mean web? (pools: web)"));
     }
 
     @Test
     void refusesPoolThatNoRouteNames() throws IOException {
-        String hocon = MINIMAL.replace("  }\n}", "    spare { servers = [ { address = \"127.0.0.1:9009\" } ] }\n  }\n}");
+        String hocon =
+                MINIMAL.replace("  }\n}", "    spare { servers = [ { address = \"127.0.0.1:9009\" } ] }\n  }\n}");
 
-        assertThat(errorsOf(hocon)).as("an unused pool is a forgotten route or a leftover").containsExactly(
-                at(hocon, "spare", "switchyard.pools.spare: no route names this pool; add a route to it or remove it"));
+        assertThat(errorsOf(hocon))
+                .as("an unused pool is a forgotten route or a leftover")
+                .containsExactly(at(
+                        hocon,
+                        "spare",
+                        "switchyard.pools.spare: no route names this pool; add a route to it or remove it"));
     }
 
     @Test
     void refusesPathPrefixWithoutLeadingSlash() throws IOException {
         String hocon = MINIMAL.replace("{ pool = web }", "{ path-prefix = api, pool = web }");
 
-        assertThat(errorsOf(hocon)).as("request paths start with /, so this prefix matches nothing").containsExactly(
-                at(hocon, "path-prefix", "switchyard.routes[0].path-prefix: must start with \"/\", got \"api\""));
+        assertThat(errorsOf(hocon))
+                .as("request paths start with /, so this prefix matches nothing")
+                .containsExactly(at(
+                        hocon, "path-prefix", "switchyard.routes[0].path-prefix: must start with \"/\", got \"api\""));
     }
 
     @Test
@@ -330,124 +422,169 @@ class ConfigLoaderTest {
                 }
                 """;
 
-        assertThat(errorsOf(hocon)).as("routes = [] comes from reference.conf, so blame the user's switchyard block")
-                .containsExactly(at(hocon, "switchyard", "switchyard.routes: no routes: every request would get 404;"
-                        + " add at least one route"));
+        assertThat(errorsOf(hocon))
+                .as("routes = [] comes from reference.conf, so blame the user's switchyard block")
+                .containsExactly(at(
+                        hocon,
+                        "switchyard",
+                        "switchyard.routes: no routes: every request would get 404;" + " add at least one route"));
     }
 
     @Test
     void refusesRouteThatAnEarlierRouteShadows() throws IOException {
-        String hocon = MINIMAL.replace("routes = [ { pool = web } ]",
+        String hocon = MINIMAL.replace(
+                "routes = [ { pool = web } ]",
                 "routes = [\n { pool = web }\n { host = api.example, path-prefix = \"/v1\", pool = web }\n ]");
 
-        assertThat(errorsOf(hocon)).as("first match wins, so the second route can never match").containsExactly(
-                at(hocon, "api.example", "switchyard.routes[1]: unreachable: switchyard.routes[0] matches every request"
-                        + " this route would, and the first match wins"));
+        assertThat(errorsOf(hocon))
+                .as("first match wins, so the second route can never match")
+                .containsExactly(at(
+                        hocon,
+                        "api.example",
+                        "switchyard.routes[1]: unreachable: switchyard.routes[0] matches every request"
+                                + " this route would, and the first match wins"));
     }
 
     @Test
     void refusesRouteHostWithPort() throws IOException {
         String hocon = MINIMAL.replace("{ pool = web }", "{ host = \"shop.example:8080\", pool = web }");
 
-        assertThat(errorsOf(hocon)).as("routes ignore the request's port, so this could never match").containsExactly(
-                at(hocon, "host", "switchyard.routes[0].host: must not include a port (routes ignore it),"
-                        + " got \"shop.example:8080\""));
+        assertThat(errorsOf(hocon))
+                .as("routes ignore the request's port, so this could never match")
+                .containsExactly(at(
+                        hocon,
+                        "host",
+                        "switchyard.routes[0].host: must not include a port (routes ignore it),"
+                                + " got \"shop.example:8080\""));
     }
 
     @Test
     void refusesPoolWithoutServers() throws IOException {
         String hocon = MINIMAL.replace("servers = [ { address = \"127.0.0.1:9001\" } ]", "\n servers = []");
 
-        assertThat(errorsOf(hocon)).as("every request routed here would get 503").containsExactly(
-                at(hocon, "servers = []", "switchyard.pools.web.servers: no servers: a pool needs at least one"));
+        assertThat(errorsOf(hocon))
+                .as("every request routed here would get 503")
+                .containsExactly(at(
+                        hocon, "servers = []", "switchyard.pools.web.servers: no servers: a pool needs at least one"));
     }
 
     @Test
     void refusesWeightBelowOne() throws IOException {
-        String hocon = MINIMAL.replace("{ address = \"127.0.0.1:9001\" }",
+        String hocon = MINIMAL.replace(
+                "{ address = \"127.0.0.1:9001\" }",
                 "\n { address = \"127.0.0.1:9001\" }\n { address = \"127.0.0.1:9002\", weight = 0 }");
 
-        assertThat(errorsOf(hocon)).as("the error format of the contract, to the character").containsExactly(
-                at(hocon, "weight = 0", "switchyard.pools.web.servers[1].weight: must be >= 1, got 0"));
+        assertThat(errorsOf(hocon))
+                .as("the error format of the contract, to the character")
+                .containsExactly(
+                        at(hocon, "weight = 0", "switchyard.pools.web.servers[1].weight: must be >= 1, got 0"));
     }
 
     @Test
     void refusesWeightAboveTheCap() throws IOException {
         String hocon = MINIMAL.replace("\"127.0.0.1:9001\"", "\"127.0.0.1:9001\", weight = 5000");
 
-        assertThat(errorsOf(hocon)).as("a schedule as long as the weights' sum must stay small").containsExactly(
-                at(hocon, "weight", "switchyard.pools.web.servers[0].weight: must be <= 1000, got 5000"));
+        assertThat(errorsOf(hocon))
+                .as("a schedule as long as the weights' sum must stay small")
+                .containsExactly(
+                        at(hocon, "weight", "switchyard.pools.web.servers[0].weight: must be <= 1000, got 5000"));
     }
 
     @Test
     void refusesNegativeRetries() throws IOException {
         String hocon = MINIMAL.replace("web { servers", "web {\n retries = -1\n servers");
 
-        assertThat(errorsOf(hocon)).as("a count of extra attempts").containsExactly(
-                at(hocon, "retries", "switchyard.pools.web.retries: must be >= 0, got -1"));
+        assertThat(errorsOf(hocon))
+                .as("a count of extra attempts")
+                .containsExactly(at(hocon, "retries", "switchyard.pools.web.retries: must be >= 0, got -1"));
     }
 
     @Test
     void refusesTwoServersWithOneAddressInOnePool() throws IOException {
-        String hocon = MINIMAL.replace("{ address = \"127.0.0.1:9001\" }",
+        String hocon = MINIMAL.replace(
+                "{ address = \"127.0.0.1:9001\" }",
                 "\n { address = \"LOCALHOST:9001\" }\n { address = \"localhost:9001\", weight = 2 }");
 
-        assertThat(errorsOf(hocon)).as("host names compare case-insensitively").containsExactly(at(hocon,
-                "weight = 2", "switchyard.pools.web.servers[1].address: duplicate address localhost:9001,"
-                        + " already at switchyard.pools.web.servers[0]"));
+        assertThat(errorsOf(hocon))
+                .as("host names compare case-insensitively")
+                .containsExactly(at(
+                        hocon,
+                        "weight = 2",
+                        "switchyard.pools.web.servers[1].address: duplicate address localhost:9001,"
+                                + " already at switchyard.pools.web.servers[0]"));
     }
 
     @Test
     void refusesUnknownStrategyListingTheValidOnes() throws IOException {
         String hocon = MINIMAL.replace("web { servers", "web {\n strategy = random\n servers");
 
-        assertThat(errorsOf(hocon)).as("the reason lists every strategy").containsExactly(at(hocon, "random",
-                "switchyard.pools.web.strategy: unknown strategy \"random\" (valid: round-robin, least-connections)"));
+        assertThat(errorsOf(hocon))
+                .as("the reason lists every strategy")
+                .containsExactly(
+                        at(
+                                hocon,
+                                "random",
+                                "switchyard.pools.web.strategy: unknown strategy \"random\" (valid: round-robin, least-connections)"));
     }
 
     // ---- listeners and threads ----
 
     @Test
     void refusesTwoListenersOnOneAddress() throws IOException {
-        String hocon = MINIMAL.replace("{ name = public, bind = \"127.0.0.1:0\" }",
+        String hocon = MINIMAL.replace(
+                "{ name = public, bind = \"127.0.0.1:0\" }",
                 "\n { name = a, bind = \"0.0.0.0:8080\" }\n { name = b, bind = \"0.0.0.0:8080\" }");
 
-        assertThat(errorsOf(hocon)).as("the second bind would fail at start with 'address in use'").containsExactly(
-                at(hocon, "name = b", "switchyard.listeners[1].bind: duplicate address 0.0.0.0:8080,"
-                        + " already bound by switchyard.listeners[0]"));
+        assertThat(errorsOf(hocon))
+                .as("the second bind would fail at start with 'address in use'")
+                .containsExactly(at(
+                        hocon,
+                        "name = b",
+                        "switchyard.listeners[1].bind: duplicate address 0.0.0.0:8080,"
+                                + " already bound by switchyard.listeners[0]"));
     }
 
     @Test
     void allowsTwoEphemeralListenersOnOneHost() throws Exception {
-        String hocon = MINIMAL.replace("{ name = public, bind = \"127.0.0.1:0\" }",
+        String hocon = MINIMAL.replace(
+                "{ name = public, bind = \"127.0.0.1:0\" }",
                 "{ name = a, bind = \"127.0.0.1:0\" }, { name = b, bind = \"127.0.0.1:0\" }");
 
-        assertThat(load(hocon).listeners()).as("port 0 binds two different ports").hasSize(2);
+        assertThat(load(hocon).listeners())
+                .as("port 0 binds two different ports")
+                .hasSize(2);
     }
 
     @Test
     void refusesTwoListenersWithOneName() throws IOException {
-        String hocon = MINIMAL.replace("{ name = public, bind = \"127.0.0.1:0\" }",
+        String hocon = MINIMAL.replace(
+                "{ name = public, bind = \"127.0.0.1:0\" }",
                 "\n { name = public, bind = \"127.0.0.1:8080\" }\n { name = public, bind = \"127.0.0.1:8081\" }");
 
-        assertThat(errorsOf(hocon)).as("names label logs and metrics").containsExactly(at(hocon, "8081",
-                "switchyard.listeners[1].name: duplicate name \"public\", already at switchyard.listeners[0]"));
+        assertThat(errorsOf(hocon))
+                .as("names label logs and metrics")
+                .containsExactly(at(
+                        hocon,
+                        "8081",
+                        "switchyard.listeners[1].name: duplicate name \"public\", already at switchyard.listeners[0]"));
     }
 
     @Test
     void refusesEmptyListenerList() throws IOException {
         String hocon = MINIMAL.replace("listeners = [ { name = public, bind = \"127.0.0.1:0\" } ]", "listeners = []");
 
-        assertThat(errorsOf(hocon)).as("a proxy nobody can connect to").containsExactly(
-                at(hocon, "listeners", "switchyard.listeners: no listeners: add at least one"));
+        assertThat(errorsOf(hocon))
+                .as("a proxy nobody can connect to")
+                .containsExactly(at(hocon, "listeners", "switchyard.listeners: no listeners: add at least one"));
     }
 
     @Test
     void refusesNegativeThreads() throws IOException {
         String hocon = MINIMAL.replace("switchyard {", "switchyard {\n  threads = -2");
 
-        assertThat(errorsOf(hocon)).as("0 means one per core; below that means nothing").containsExactly(
-                at(hocon, "threads", "switchyard.threads: must be >= 0 (0 = one per core), got -2"));
+        assertThat(errorsOf(hocon))
+                .as("0 means one per core; below that means nothing")
+                .containsExactly(at(hocon, "threads", "switchyard.threads: must be >= 0 (0 = one per core), got -2"));
     }
 
     // ---- admin endpoint ----
@@ -456,7 +593,8 @@ class ConfigLoaderTest {
     void readsAdminBind() throws Exception {
         String hocon = MINIMAL.replace("pools {", "admin { bind = \"127.0.0.1:9090\" }\n  pools {");
 
-        assertThat(load(hocon).admin()).as("the admin block as written")
+        assertThat(load(hocon).admin())
+                .as("the admin block as written")
                 .isEqualTo(new AdminConfig(new HostPort("127.0.0.1", 9090)));
     }
 
@@ -464,15 +602,20 @@ class ConfigLoaderTest {
     void allowsAdminOnPortZeroBesideAnEphemeralListener() throws Exception {
         String hocon = MINIMAL.replace("pools {", "admin { bind = \"127.0.0.1:0\" }\n  pools {");
 
-        assertThat(load(hocon).admin().bind().port()).as("port 0 binds a port of its own, as in tests").isZero();
+        assertThat(load(hocon).admin().bind().port())
+                .as("port 0 binds a port of its own, as in tests")
+                .isZero();
     }
 
     @Test
     void refusesAdminBindWithoutPort() throws IOException {
         String hocon = MINIMAL.replace("pools {", "admin {\n bind = \"127.0.0.1\"\n }\n  pools {");
 
-        assertThat(errorsOf(hocon)).as("validated like a listener's bind").containsExactly(
-                at(hocon, "bind = \"127.0.0.1\"",
+        assertThat(errorsOf(hocon))
+                .as("validated like a listener's bind")
+                .containsExactly(at(
+                        hocon,
+                        "bind = \"127.0.0.1\"",
                         "switchyard.admin.bind: invalid address \"127.0.0.1\": missing port"));
     }
 
@@ -481,48 +624,62 @@ class ConfigLoaderTest {
         String hocon = MINIMAL.replace("127.0.0.1:0", "localhost:8080")
                 .replace("pools {", "admin {\n bind = \"LOCALHOST:8080\"\n }\n  pools {");
 
-        assertThat(errorsOf(hocon)).as("one of the two would fail with 'address in use'; hosts compare"
-                + " case-insensitively").containsExactly(at(hocon, "LOCALHOST:8080",
-                "switchyard.admin.bind: duplicate address LOCALHOST:8080, already bound by switchyard.listeners[0]"));
+        assertThat(errorsOf(hocon))
+                .as("one of the two would fail with 'address in use'; hosts compare" + " case-insensitively")
+                .containsExactly(
+                        at(
+                                hocon,
+                                "LOCALHOST:8080",
+                                "switchyard.admin.bind: duplicate address LOCALHOST:8080, already bound by switchyard.listeners[0]"));
     }
 
     // ---- access log ----
 
     @Test
     void appliesAccessLogDefaultsWhenTheBlockIsAbsent() throws Exception {
-        assertThat(load(MINIMAL).accessLog()).as("reference.conf: off, text lines to stdout, 64 Ki lines queued")
+        assertThat(load(MINIMAL).accessLog())
+                .as("reference.conf: off, text lines to stdout, 64 Ki lines queued")
                 .isEqualTo(new AccessLogConfig(false, "text", "stdout", 65536));
     }
 
     @Test
     void readsEveryAccessLogKeyAsWritten() throws Exception {
         Path log = dir.resolve("access.log");
-        String hocon = MINIMAL.replace("pools {", "access-log {\n enabled = true\n format = json\n output = \""
-                + log + "\"\n queue-size = 16777216\n }\n  pools {");
+        String hocon = MINIMAL.replace(
+                "pools {",
+                "access-log {\n enabled = true\n format = json\n output = \"" + log
+                        + "\"\n queue-size = 16777216\n }\n  pools {");
 
-        assertThat(load(hocon).accessLog()).as("every key as written, the largest queue included")
+        assertThat(load(hocon).accessLog())
+                .as("every key as written, the largest queue included")
                 .isEqualTo(new AccessLogConfig(true, "json", log.toString(), 16777216));
-        assertThat(log).as("validation creates no file: --check must leave nothing behind").doesNotExist();
+        assertThat(log)
+                .as("validation creates no file: --check must leave nothing behind")
+                .doesNotExist();
     }
 
     @Test
     void keepsTheOtherAccessLogDefaultsInAPartialBlock() throws Exception {
         String hocon = MINIMAL.replace("pools {", "access-log { enabled = true, queue-size = 1024 }\n  pools {");
 
-        assertThat(load(hocon).accessLog()).as("each key falls back to reference.conf on its own")
+        assertThat(load(hocon).accessLog())
+                .as("each key falls back to reference.conf on its own")
                 .isEqualTo(new AccessLogConfig(true, "text", "stdout", 1024));
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "xml | unknown format \"xml\" (valid: text, json)",
-        "jsn | unknown format \"jsn\"; did you mean json? (valid: text, json)",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "xml | unknown format \"xml\" (valid: text, json)",
+                "jsn | unknown format \"jsn\"; did you mean json? (valid: text, json)",
+            })
     void refusesUnknownAccessLogFormatListingTheValidOnes(String format, String reason) throws IOException {
         String hocon = MINIMAL.replace("pools {", "access-log {\n format = " + format + "\n }\n  pools {");
 
-        assertThat(errorsOf(hocon)).as("the reason lists every format").containsExactly(
-                at(hocon, "format", "switchyard.access-log.format: " + reason));
+        assertThat(errorsOf(hocon))
+                .as("the reason lists every format")
+                .containsExactly(at(hocon, "format", "switchyard.access-log.format: " + reason));
     }
 
     @ParameterizedTest
@@ -530,66 +687,86 @@ class ConfigLoaderTest {
     void refusesQueueSizeOutsideItsRange(int size) throws IOException {
         String hocon = MINIMAL.replace("pools {", "access-log {\n queue-size = " + size + "\n }\n  pools {");
 
-        assertThat(errorsOf(hocon)).as("too small drops lines in any burst, too large hoards heap").containsExactly(
-                at(hocon, "queue-size", "switchyard.access-log.queue-size: must be between 1024 and 16777216, got "
-                        + size));
+        assertThat(errorsOf(hocon))
+                .as("too small drops lines in any burst, too large hoards heap")
+                .containsExactly(at(
+                        hocon,
+                        "queue-size",
+                        "switchyard.access-log.queue-size: must be between 1024 and 16777216, got " + size));
     }
 
     @Test
     void refusesOutputInADirectoryThatDoesNotExist() throws IOException {
         Path missing = dir.resolve("no-such");
-        String hocon = MINIMAL.replace("pools {", "access-log {\n output = \"" + missing.resolve("access.log")
-                + "\"\n }\n  pools {");
+        String hocon = MINIMAL.replace(
+                "pools {", "access-log {\n output = \"" + missing.resolve("access.log") + "\"\n }\n  pools {");
 
-        assertThat(errorsOf(hocon)).as("checked even while the log is off, so turning it on cannot fail at start")
-                .containsExactly(at(hocon, "output", "switchyard.access-log.output: directory " + missing
-                        + " does not exist; Switchyard creates the log file, not its directory"));
+        assertThat(errorsOf(hocon))
+                .as("checked even while the log is off, so turning it on cannot fail at start")
+                .containsExactly(at(
+                        hocon,
+                        "output",
+                        "switchyard.access-log.output: directory " + missing
+                                + " does not exist; Switchyard creates the log file, not its directory"));
         assertThat(missing).as("validation creates nothing").doesNotExist();
     }
 
     @ParameterizedTest(name = "\"{0}\"")
-    @CsvSource(delimiter = '|', value = {
-        "''   | must not be empty; write stdout or a file path",
-        "'  ' | must not be empty; write stdout or a file path",
-        "a\\u0000b | not a file path: Nul character not allowed",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "''   | must not be empty; write stdout or a file path",
+                "'  ' | must not be empty; write stdout or a file path",
+                "a\\u0000b | not a file path: Nul character not allowed",
+            })
     void refusesOutputThatIsNotAFilePath(String output, String reason) throws IOException {
         String hocon = MINIMAL.replace("pools {", "access-log {\n output = \"" + output + "\"\n }\n  pools {");
 
-        assertThat(errorsOf(hocon)).as("output is stdout or a file").containsExactly(
-                at(hocon, "output", "switchyard.access-log.output: " + reason));
+        assertThat(errorsOf(hocon))
+                .as("output is stdout or a file")
+                .containsExactly(at(hocon, "output", "switchyard.access-log.output: " + reason));
     }
 
     @Test
     void refusesOutputThatIsADirectory() throws IOException {
         String hocon = MINIMAL.replace("pools {", "access-log {\n output = \"" + dir + "\"\n }\n  pools {");
 
-        assertThat(errorsOf(hocon)).as("a directory cannot be appended to").containsExactly(
-                at(hocon, "output", "switchyard.access-log.output: \"" + dir + "\" is a directory; name a file in it"));
+        assertThat(errorsOf(hocon))
+                .as("a directory cannot be appended to")
+                .containsExactly(at(
+                        hocon,
+                        "output",
+                        "switchyard.access-log.output: \"" + dir + "\" is a directory; name a file in it"));
     }
 
     @Test
     void refusesAccessLogEnabledThatIsNotABoolean() throws IOException {
         String hocon = MINIMAL.replace("pools {", "access-log {\n enabled = maybe\n }\n  pools {");
 
-        assertThat(errorsOf(hocon)).as("a switch is true or false").containsExactly(
-                at(hocon, "maybe", "switchyard.access-log.enabled: expected true or false, got string \"maybe\""));
+        assertThat(errorsOf(hocon))
+                .as("a switch is true or false")
+                .containsExactly(at(
+                        hocon, "maybe", "switchyard.access-log.enabled: expected true or false, got string \"maybe\""));
     }
 
     @Test
     void refusesAccessLogThatIsNotAnObject() throws IOException {
         String hocon = MINIMAL.replace("pools {", "access-log = true\n  pools {");
 
-        assertThat(errorsOf(hocon)).as("refused, never read as 'the defaults'").containsExactly(at(hocon,
-                "access-log", "switchyard.access-log: expected an object { ... }, got boolean true"));
+        assertThat(errorsOf(hocon))
+                .as("refused, never read as 'the defaults'")
+                .containsExactly(
+                        at(hocon, "access-log", "switchyard.access-log: expected an object { ... }, got boolean true"));
     }
 
     @Test
     void refusesUnknownKeyInAccessLog() throws IOException {
         String hocon = MINIMAL.replace("pools {", "access-log {\n fromat = json\n }\n  pools {");
 
-        assertThat(errorsOf(hocon)).as("a block merged with reference.conf is checked too").containsExactly(
-                at(hocon, "fromat", "switchyard.access-log.fromat: unknown key; did you mean format?"));
+        assertThat(errorsOf(hocon))
+                .as("a block merged with reference.conf is checked too")
+                .containsExactly(
+                        at(hocon, "fromat", "switchyard.access-log.fromat: unknown key; did you mean format?"));
     }
 
     @Test
@@ -603,12 +780,19 @@ class ConfigLoaderTest {
                   }
                   pools {""");
 
-        assertThat(errorsOf(hocon)).as("every key checked, each mistake at its line").containsExactly(
-                at(hocon, "enabled", "switchyard.access-log.enabled: expected true or false, got number 2"),
-                at(hocon, "csv", "switchyard.access-log.format: unknown format \"csv\" (valid: text, json)"),
-                at(hocon, "output", "switchyard.access-log.output: must not be empty; write stdout or a file path"),
-                at(hocon, "queue-size", "switchyard.access-log.queue-size: must be between 1024 and 16777216,"
-                        + " got 10"));
+        assertThat(errorsOf(hocon))
+                .as("every key checked, each mistake at its line")
+                .containsExactly(
+                        at(hocon, "enabled", "switchyard.access-log.enabled: expected true or false, got number 2"),
+                        at(hocon, "csv", "switchyard.access-log.format: unknown format \"csv\" (valid: text, json)"),
+                        at(
+                                hocon,
+                                "output",
+                                "switchyard.access-log.output: must not be empty; write stdout or a file path"),
+                        at(
+                                hocon,
+                                "queue-size",
+                                "switchyard.access-log.queue-size: must be between 1024 and 16777216," + " got 10"));
     }
 
     // ---- strategies ----
@@ -617,7 +801,8 @@ class ConfigLoaderTest {
     void acceptsLeastConnections() throws Exception {
         String hocon = MINIMAL.replace("web { servers", "web {\n strategy = least-connections\n servers");
 
-        assertThat(load(hocon).pools().get("web").strategy()).as("a contract value, now implemented")
+        assertThat(load(hocon).pools().get("web").strategy())
+                .as("a contract value, now implemented")
                 .isEqualTo("least-connections");
     }
 
@@ -627,9 +812,10 @@ class ConfigLoaderTest {
     void appliesEveryDefaultToAnEmptyHealthCheck() throws Exception {
         String hocon = MINIMAL.replace("web { servers", "web {\n health-check = {}\n servers");
 
-        assertThat(load(hocon).pools().get("web").healthCheck()).as("{} means an HTTP check with all defaults")
-                .isEqualTo(new HealthCheckConfig("http", "/health", null, Duration.ofSeconds(2),
-                        Duration.ofSeconds(1), 2, 3, List.of()));
+        assertThat(load(hocon).pools().get("web").healthCheck())
+                .as("{} means an HTTP check with all defaults")
+                .isEqualTo(new HealthCheckConfig(
+                        "http", "/health", null, Duration.ofSeconds(2), Duration.ofSeconds(1), 2, 3, List.of()));
     }
 
     @Test
@@ -648,48 +834,69 @@ class ConfigLoaderTest {
                     }
                     servers""");
 
-        assertThat(load(hocon).pools().get("web").healthCheck()).as("every key as written, statuses in file order")
-                .isEqualTo(new HealthCheckConfig("http", "/ready?deep=1", "shop.example:8080", Duration.ofSeconds(5),
-                        Duration.ofMillis(500), 1, 5, List.of(200, 204)));
+        assertThat(load(hocon).pools().get("web").healthCheck())
+                .as("every key as written, statuses in file order")
+                .isEqualTo(new HealthCheckConfig(
+                        "http",
+                        "/ready?deep=1",
+                        "shop.example:8080",
+                        Duration.ofSeconds(5),
+                        Duration.ofMillis(500),
+                        1,
+                        5,
+                        List.of(200, 204)));
     }
 
     @Test
     void readsTcpHealthCheckWithTimeoutEqualToInterval() throws Exception {
         String hocon = MINIMAL.replace("web { servers", "web {\n health-check { type = tcp, interval = 1s }\n servers");
 
-        assertThat(load(hocon).pools().get("web").healthCheck()).as("a timeout as long as the interval is allowed")
-                .isEqualTo(new HealthCheckConfig("tcp", "/health", null, Duration.ofSeconds(1),
-                        Duration.ofSeconds(1), 2, 3, List.of()));
+        assertThat(load(hocon).pools().get("web").healthCheck())
+                .as("a timeout as long as the interval is allowed")
+                .isEqualTo(new HealthCheckConfig(
+                        "tcp", "/health", null, Duration.ofSeconds(1), Duration.ofSeconds(1), 2, 3, List.of()));
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "grpc | unknown type \"grpc\" (valid: http, tcp)",
-        "htp  | unknown type \"htp\"; did you mean http? (valid: http, tcp)",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "grpc | unknown type \"grpc\" (valid: http, tcp)",
+                "htp  | unknown type \"htp\"; did you mean http? (valid: http, tcp)",
+            })
     void refusesUnknownHealthCheckTypeListingTheValidOnes(String type, String reason) throws IOException {
         String hocon = MINIMAL.replace("web { servers", "web {\n health-check { type = " + type + " }\n servers");
 
-        assertThat(errorsOf(hocon)).as("the reason lists every type").containsExactly(
-                at(hocon, "type", "switchyard.pools.web.health-check.type: " + reason));
+        assertThat(errorsOf(hocon))
+                .as("the reason lists every type")
+                .containsExactly(at(hocon, "type", "switchyard.pools.web.health-check.type: " + reason));
     }
 
     @Test
     void refusesTimeoutAboveInterval() throws IOException {
-        String hocon = MINIMAL.replace("web { servers",
-                "web {\n health-check {\n interval = 1s\n timeout = 2s\n }\n servers");
+        String hocon =
+                MINIMAL.replace("web { servers", "web {\n health-check {\n interval = 1s\n timeout = 2s\n }\n servers");
 
-        assertThat(errorsOf(hocon)).as("probes would overlap").containsExactly(at(hocon, "timeout",
-                "switchyard.pools.web.health-check.timeout: must not exceed interval (1000ms), got 2000ms"));
+        assertThat(errorsOf(hocon))
+                .as("probes would overlap")
+                .containsExactly(at(
+                        hocon,
+                        "timeout",
+                        "switchyard.pools.web.health-check.timeout: must not exceed interval (1000ms), got 2000ms"));
     }
 
     @Test
     void refusesShortIntervalUnderTheDefaultTimeoutAtTheBlock() throws IOException {
         String hocon = MINIMAL.replace("web { servers", "web {\n health-check {\n interval = 500ms\n }\n servers");
 
-        assertThat(errorsOf(hocon)).as("the user never wrote a timeout: say it is the default's")
-                .containsExactly(at(hocon, "health-check", "switchyard.pools.web.health-check.timeout: the default"
-                        + " timeout (1000ms) exceeds interval (500ms); write a timeout of at most the interval"));
+        assertThat(errorsOf(hocon))
+                .as("the user never wrote a timeout: say it is the default's")
+                .containsExactly(
+                        at(
+                                hocon,
+                                "health-check",
+                                "switchyard.pools.web.health-check.timeout: the default"
+                                        + " timeout (1000ms) exceeds interval (500ms); write a timeout of at most the interval"));
     }
 
     @ParameterizedTest
@@ -697,59 +904,83 @@ class ConfigLoaderTest {
     void refusesThresholdZero(String key) throws IOException {
         String hocon = MINIMAL.replace("web { servers", "web {\n health-check {\n " + key + " = 0\n }\n servers");
 
-        assertThat(errorsOf(hocon)).as("0 would flip the state without any probe").containsExactly(
-                at(hocon, key, "switchyard.pools.web.health-check." + key + ": must be >= 1, got 0"));
+        assertThat(errorsOf(hocon))
+                .as("0 would flip the state without any probe")
+                .containsExactly(at(hocon, key, "switchyard.pools.web.health-check." + key + ": must be >= 1, got 0"));
     }
 
     @Test
     void refusesExpectedStatusOutsideTheHttpRange() throws IOException {
-        String hocon = MINIMAL.replace("web { servers",
-                "web {\n health-check {\n expected-statuses = [\n 200\n 700\n 99\n ]\n }\n servers");
+        String hocon = MINIMAL.replace(
+                "web { servers", "web {\n health-check {\n expected-statuses = [\n 200\n 700\n 99\n ]\n }\n servers");
 
-        assertThat(errorsOf(hocon)).as("each bad status at its own line, by index").containsExactly(
-                at(hocon, "700", "switchyard.pools.web.health-check.expected-statuses[1]: must be between 100 and 599,"
-                        + " got 700"),
-                at(hocon, "99", "switchyard.pools.web.health-check.expected-statuses[2]: must be between 100 and 599,"
-                        + " got 99"));
+        assertThat(errorsOf(hocon))
+                .as("each bad status at its own line, by index")
+                .containsExactly(
+                        at(
+                                hocon,
+                                "700",
+                                "switchyard.pools.web.health-check.expected-statuses[1]: must be between 100 and 599,"
+                                        + " got 700"),
+                        at(
+                                hocon,
+                                "99",
+                                "switchyard.pools.web.health-check.expected-statuses[2]: must be between 100 and 599,"
+                                        + " got 99"));
     }
 
     @Test
     void refusesExpectedStatusesThatAreNotWholeNumbers() throws IOException {
-        String single = MINIMAL.replace("web { servers",
-                "web {\n health-check {\n expected-statuses = 200\n }\n servers");
-        String word = MINIMAL.replace("web { servers",
-                "web {\n health-check {\n expected-statuses = [ ok ]\n }\n servers");
+        String single =
+                MINIMAL.replace("web { servers", "web {\n health-check {\n expected-statuses = 200\n }\n servers");
+        String word =
+                MINIMAL.replace("web { servers", "web {\n health-check {\n expected-statuses = [ ok ]\n }\n servers");
 
-        assertThat(errorsOf(single)).as("one status is still written as a list").containsExactly(at(single,
-                "expected-statuses", "switchyard.pools.web.health-check.expected-statuses: expected a list of whole"
-                        + " numbers [ ... ], got number 200"));
-        assertThat(errorsOf(word)).as("an element of the wrong type").containsExactly(at(word, "ok",
-                "switchyard.pools.web.health-check.expected-statuses[0]: expected a whole number, got string \"ok\""));
+        assertThat(errorsOf(single))
+                .as("one status is still written as a list")
+                .containsExactly(at(
+                        single,
+                        "expected-statuses",
+                        "switchyard.pools.web.health-check.expected-statuses: expected a list of whole"
+                                + " numbers [ ... ], got number 200"));
+        assertThat(errorsOf(word))
+                .as("an element of the wrong type")
+                .containsExactly(
+                        at(
+                                word,
+                                "ok",
+                                "switchyard.pools.web.health-check.expected-statuses[0]: expected a whole number, got string \"ok\""));
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "health     | must start with \"/\", got \"health\"",
-        "/a b       | must not contain spaces or control characters, got \"/a b\"",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "health     | must start with \"/\", got \"health\"",
+                "/a b       | must not contain spaces or control characters, got \"/a b\"",
+            })
     void refusesProbePathThatIsNotARequestTarget(String path, String reason) throws IOException {
         String hocon = MINIMAL.replace("web { servers", "web {\n health-check { path = \"" + path + "\" }\n servers");
 
-        assertThat(errorsOf(hocon)).as("the probe sends path as the request target").containsExactly(
-                at(hocon, "path", "switchyard.pools.web.health-check.path: " + reason));
+        assertThat(errorsOf(hocon))
+                .as("the probe sends path as the request target")
+                .containsExactly(at(hocon, "path", "switchyard.pools.web.health-check.path: " + reason));
     }
 
     @ParameterizedTest(name = "\"{0}\"")
-    @CsvSource(delimiter = '|', value = {
-        "''            | must not be empty; leave host out to send the server's address",
-        "shop.example/ | not a host name: \"shop.example/\"",
-        "'a b'         | not a host name: \"a b\"",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "''            | must not be empty; leave host out to send the server's address",
+                "shop.example/ | not a host name: \"shop.example/\"",
+                "'a b'         | not a host name: \"a b\"",
+            })
     void refusesProbeHostThatIsNotAHostHeader(String host, String reason) throws IOException {
         String hocon = MINIMAL.replace("web { servers", "web {\n health-check { host = \"" + host + "\" }\n servers");
 
-        assertThat(errorsOf(hocon)).as("host is sent as the probe's Host header").containsExactly(
-                at(hocon, "host", "switchyard.pools.web.health-check.host: " + reason));
+        assertThat(errorsOf(hocon))
+                .as("host is sent as the probe's Host header")
+                .containsExactly(at(hocon, "host", "switchyard.pools.web.health-check.host: " + reason));
     }
 
     @Test
@@ -765,34 +996,54 @@ class ConfigLoaderTest {
                     }
                     servers""");
 
-        assertThat(errorsOf(hocon)).as("every key checked, each mistake at its line").containsExactly(
-                at(hocon, "path = health",
-                        "switchyard.pools.web.health-check.path: must start with \"/\", got \"health\""),
-                at(hocon, "soon", "switchyard.pools.web.health-check.interval: expected a duration such as 500ms,"
-                        + " 2s or 1m, got string \"soon\""),
-                at(hocon, "two", "switchyard.pools.web.health-check.healthy-threshold: expected a whole number,"
-                        + " got string \"two\""));
+        assertThat(errorsOf(hocon))
+                .as("every key checked, each mistake at its line")
+                .containsExactly(
+                        at(
+                                hocon,
+                                "path = health",
+                                "switchyard.pools.web.health-check.path: must start with \"/\", got \"health\""),
+                        at(
+                                hocon,
+                                "soon",
+                                "switchyard.pools.web.health-check.interval: expected a duration such as 500ms,"
+                                        + " 2s or 1m, got string \"soon\""),
+                        at(
+                                hocon,
+                                "two",
+                                "switchyard.pools.web.health-check.healthy-threshold: expected a whole number,"
+                                        + " got string \"two\""));
     }
 
     @Test
     void refusesHealthCheckThatIsNotAnObject() throws IOException {
         String hocon = MINIMAL.replace("web { servers", "web {\n health-check = true\n servers");
 
-        assertThat(errorsOf(hocon)).as("refused, never read as 'no health check'").containsExactly(at(hocon,
-                "health-check", "switchyard.pools.web.health-check: expected an object { ... }, got boolean true"));
+        assertThat(errorsOf(hocon))
+                .as("refused, never read as 'no health check'")
+                .containsExactly(at(
+                        hocon,
+                        "health-check",
+                        "switchyard.pools.web.health-check: expected an object { ... }, got boolean true"));
     }
 
     // ---- not supported yet ----
 
     @Test
     void refusesListenerTls() throws IOException {
-        String hocon = MINIMAL.replace("{ name = public, bind = \"127.0.0.1:0\" }",
+        String hocon = MINIMAL.replace(
+                "{ name = public, bind = \"127.0.0.1:0\" }",
                 "{ name = public, bind = \"127.0.0.1:0\"\n tls { cert = \"c.pem\" } }");
 
-        assertThat(errorsOf(hocon)).as("tls is checked, then refused").containsExactly(
-                at(hocon, "tls", "switchyard.listeners[0].tls.key: missing required key"),
-                at(hocon, "tls", "switchyard.listeners[0].tls: not supported yet: TLS on a listener;"
-                        + " terminate TLS in front of Switchyard for now"));
+        assertThat(errorsOf(hocon))
+                .as("tls is checked, then refused")
+                .containsExactly(
+                        at(hocon, "tls", "switchyard.listeners[0].tls.key: missing required key"),
+                        at(
+                                hocon,
+                                "tls",
+                                "switchyard.listeners[0].tls: not supported yet: TLS on a listener;"
+                                        + " terminate TLS in front of Switchyard for now"));
     }
 
     // ---- the file itself ----
@@ -801,7 +1052,10 @@ class ConfigLoaderTest {
     void reportsSyntaxErrorAtItsLine() throws IOException {
         String hocon = MINIMAL.replace("\"127.0.0.1:9001\"", "127.0.0.1:9001");
 
-        assertThat(errorsOf(hocon)).as("an unquoted host:port is the classic HOCON slip").singleElement().asString()
+        assertThat(errorsOf(hocon))
+                .as("an unquoted host:port is the classic HOCON slip")
+                .singleElement()
+                .asString()
                 .startsWith(at(hocon, "127.0.0.1:9001", "syntax error: "))
                 .contains("double quotes");
     }
@@ -810,7 +1064,8 @@ class ConfigLoaderTest {
     void reportsMissingFile() {
         Path missing = dir.resolve("nope.conf");
 
-        assertThatThrownBy(() -> ConfigLoader.load(missing)).as("a missing file is an error, never an empty config")
+        assertThatThrownBy(() -> ConfigLoader.load(missing))
+                .as("a missing file is an error, never an empty config")
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessage(missing + ": file not found");
     }
@@ -829,34 +1084,44 @@ class ConfigLoaderTest {
                 """;
 
         InvalidConfigException refused = refusal(hocon);
-        assertThat(refused.errors()).as("every problem at once, top to bottom").containsExactly(
-                at(hocon, "threads", "switchyard.threads: must be >= 0 (0 = one per core), got -1"),
-                at(hocon, "colour", "switchyard.listeners[0].colour: unknown key; known keys here: name, bind, tls"),
-                at(hocon, "weight", "switchyard.pools.web.servers[0].weight: must be >= 1, got 0"),
-                at(hocon, "retries", "switchyard.pools.web.retries: must be >= 0, got -1"));
-        assertThat(refused.getMessage()).as("the message is the errors, one per line")
+        assertThat(refused.errors())
+                .as("every problem at once, top to bottom")
+                .containsExactly(
+                        at(hocon, "threads", "switchyard.threads: must be >= 0 (0 = one per core), got -1"),
+                        at(
+                                hocon,
+                                "colour",
+                                "switchyard.listeners[0].colour: unknown key; known keys here: name, bind, tls"),
+                        at(hocon, "weight", "switchyard.pools.web.servers[0].weight: must be >= 1, got 0"),
+                        at(hocon, "retries", "switchyard.pools.web.retries: must be >= 0, got -1"));
+        assertThat(refused.getMessage())
+                .as("the message is the errors, one per line")
                 .isEqualTo(String.join("\n", refused.errors()));
     }
 
     @Test
     void placesErrorsOfIncludedFilesInThoseFiles() throws IOException {
-        Path pools = Files.writeString(dir.resolve("pools.conf"),
+        Path pools = Files.writeString(
+                dir.resolve("pools.conf"),
                 "switchyard.pools.web {\n  servers = [ { address = \"127.0.0.1:9001\", wieght = 2 } ]\n}\n");
         String hocon = """
                 include "pools.conf"
                 switchyard.routes = [ { pool = web } ]
                 """;
 
-        assertThat(errorsOf(hocon)).as("an include is resolved next to the including file, and blamed itself")
-                .containsExactly(pools + ":2: switchyard.pools.web.servers[0].wieght: unknown key; did you mean weight?");
+        assertThat(errorsOf(hocon))
+                .as("an include is resolved next to the including file, and blamed itself")
+                .containsExactly(
+                        pools + ":2: switchyard.pools.web.servers[0].wieght: unknown key; did you mean weight?");
     }
 
     @Test
     void refusesExplicitNullInsteadOfTakingTheDefault() throws IOException {
         String hocon = MINIMAL.replace("{ pool = web }", "{ host = null, pool = web }");
 
-        assertThat(errorsOf(hocon)).as("null is not 'absent': the reader says what it found").containsExactly(
-                at(hocon, "host = null", "switchyard.routes[0].host: expected a string, got null"));
+        assertThat(errorsOf(hocon))
+                .as("null is not 'absent': the reader says what it found")
+                .containsExactly(at(hocon, "host = null", "switchyard.routes[0].host: expected a string, got null"));
     }
 
     // ---- helpers ----
@@ -864,8 +1129,10 @@ class ConfigLoaderTest {
     /** An environment variable whose value is safe to splice into HOCON, or null. */
     private static Map.Entry<String, String> plainEnvironmentVariable() {
         return System.getenv().entrySet().stream()
-                .filter(e -> e.getKey().matches("[A-Z_][A-Z0-9_]*") && e.getValue().matches("[A-Za-z0-9._-]+"))
-                .findFirst().orElse(null);
+                .filter(e ->
+                        e.getKey().matches("[A-Z_][A-Z0-9_]*") && e.getValue().matches("[A-Za-z0-9._-]+"))
+                .findFirst()
+                .orElse(null);
     }
 
     private Path file() {

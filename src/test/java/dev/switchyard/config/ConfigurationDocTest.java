@@ -27,8 +27,8 @@ class ConfigurationDocTest {
     private static final Path DOC = Path.of("docs/configuration.md");
 
     /** Keys refused for now, by the documented path of their row; keys below them are refused too. */
-    private static final Map<String, String> NOT_SUPPORTED_ROWS = Map.of(
-            "switchyard.listeners[].tls", "not supported yet");
+    private static final Map<String, String> NOT_SUPPORTED_ROWS =
+            Map.of("switchyard.listeners[].tls", "not supported yet");
 
     @Test
     void documentsEveryKeyOfReferenceConfAndSchema() throws IOException {
@@ -41,7 +41,8 @@ class ConfigurationDocTest {
             }
         }
 
-        assertThat(undocumented).as("keys missing from %s (write each full dotted path in backticks)", DOC)
+        assertThat(undocumented)
+                .as("keys missing from %s (write each full dotted path in backticks)", DOC)
                 .isEmpty();
     }
 
@@ -59,7 +60,8 @@ class ConfigurationDocTest {
     void marksNoOtherKeyAsNotSupportedYet() throws IOException {
         List<String> rows = Files.readAllLines(DOC);
 
-        assertThat(rows).filteredOn(row -> row.startsWith("| `switchyard")
+        assertThat(rows)
+                .filteredOn(row -> row.startsWith("| `switchyard")
                         && row.toLowerCase(Locale.ROOT).contains("not supported yet"))
                 .as("a key that works must not be documented as refused")
                 .allMatch(row -> NOT_SUPPORTED_ROWS.keySet().stream().anyMatch(path -> row.startsWith("| `" + path)));
@@ -69,9 +71,14 @@ class ConfigurationDocTest {
     void walksReferenceConfLeavesAndPerElementKeys() {
         Set<String> paths = knownPaths();
 
-        assertThat(paths).as("a leaf of reference.conf, a list as a whole, and keys only the Schema knows")
-                .contains("switchyard.timeouts.connect", "switchyard.listeners", "switchyard.routes",
-                        "switchyard.pools.<name>.servers[].weight", "switchyard.admin.bind");
+        assertThat(paths)
+                .as("a leaf of reference.conf, a list as a whole, and keys only the Schema knows")
+                .contains(
+                        "switchyard.timeouts.connect",
+                        "switchyard.listeners",
+                        "switchyard.routes",
+                        "switchyard.pools.<name>.servers[].weight",
+                        "switchyard.admin.bind");
     }
 
     /** Leaf paths of reference.conf (a list counts as one leaf) plus every key of every Schema section. */

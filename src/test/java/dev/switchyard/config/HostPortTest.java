@@ -22,9 +22,12 @@ class HostPortTest {
     @Test
     void parsesBracketedIpv6AndPrintsItBack() {
         HostPort loopback = HostPort.parse("[::1]:8080", false);
-        assertThat(loopback.host()).as("brackets are syntax, not part of the host").isEqualTo("::1");
+        assertThat(loopback.host())
+                .as("brackets are syntax, not part of the host")
+                .isEqualTo("::1");
         assertThat(loopback.port()).as("port after the closing bracket").isEqualTo(8080);
-        assertThat(loopback).as("toString brackets an IPv6 host again so parse reads it back")
+        assertThat(loopback)
+                .as("toString brackets an IPv6 host again so parse reads it back")
                 .hasToString("[::1]:8080");
         assertThat(HostPort.parse(loopback.toString(), false)).as("round trip").isEqualTo(loopback);
     }
@@ -32,45 +35,53 @@ class HostPortTest {
     @Test
     void acceptsPortZeroOnlyWhenAllowed() {
         assertThat(HostPort.parse("0.0.0.0:0", true).port())
-                .as("a listener may ask the OS for an ephemeral port").isZero();
-        assertThatIllegalArgumentException().isThrownBy(() -> HostPort.parse("10.0.0.1:0", false))
+                .as("a listener may ask the OS for an ephemeral port")
+                .isZero();
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> HostPort.parse("10.0.0.1:0", false))
                 .as("a server must name a real port")
                 .withMessage("port 0 out of range 1-65535");
     }
 
     @ParameterizedTest(name = "\"{0}\" -> {1}")
-    @CsvSource(delimiter = '|', value = {
-        "127.0.0.1          | missing port",
-        "127.0.0.1:         | missing port",
-        "[::1]              | missing port",
-        "localhost:http     | port \"http\" is not a number",
-        "localhost:+80      | port \"+80\" is not a number",
-        "localhost:70000    | port 70000 out of range 1-65535",
-        "localhost:99999999999 | port 99999999999 out of range 1-65535",
-        ":8080              | missing host",
-        "::1:8080           | an IPv6 host must be in brackets, e.g. [::1]:8080",
-        "[::1:8080          | missing ']' after IPv6 host",
-        "[::1]8080          | expected ':' and a port after ']'",
-        "[]:80              | missing host between '[' and ']'",
-        "[localhost]:80     | brackets are for IPv6 hosts only, got [localhost]",
-        "web 1:80           | invalid character ' ' in host \"web 1\"",
-        "http://web:80      | expected host:port, not a URL",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "127.0.0.1          | missing port",
+                "127.0.0.1:         | missing port",
+                "[::1]              | missing port",
+                "localhost:http     | port \"http\" is not a number",
+                "localhost:+80      | port \"+80\" is not a number",
+                "localhost:70000    | port 70000 out of range 1-65535",
+                "localhost:99999999999 | port 99999999999 out of range 1-65535",
+                ":8080              | missing host",
+                "::1:8080           | an IPv6 host must be in brackets, e.g. [::1]:8080",
+                "[::1:8080          | missing ']' after IPv6 host",
+                "[::1]8080          | expected ':' and a port after ']'",
+                "[]:80              | missing host between '[' and ']'",
+                "[localhost]:80     | brackets are for IPv6 hosts only, got [localhost]",
+                "web 1:80           | invalid character ' ' in host \"web 1\"",
+                "http://web:80      | expected host:port, not a URL",
+            })
     void refusesMalformedAddressWithPreciseReason(String text, String reason) {
-        assertThatIllegalArgumentException().isThrownBy(() -> HostPort.parse(text, false))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> HostPort.parse(text, false))
                 .as("the message is the reason alone; the loader adds key and text")
                 .withMessage(reason);
     }
 
     @Test
     void refusesEmptyAddress() {
-        assertThatIllegalArgumentException().isThrownBy(() -> HostPort.parse("  ", true))
-                .as("blank text has neither host nor port").withMessage("empty address");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> HostPort.parse("  ", true))
+                .as("blank text has neither host nor port")
+                .withMessage("empty address");
     }
 
     @Test
     void constructorRefusesImpossiblePort() {
-        assertThatIllegalArgumentException().isThrownBy(() -> new HostPort("localhost", 65_536))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new HostPort("localhost", 65_536))
                 .as("a record built in code obeys the same range as a parsed one")
                 .withMessage("port 65536 out of range 0-65535");
     }

@@ -11,8 +11,12 @@ class HealthStateMachineTest {
     @Test
     void aNewServerComesUpOnItsFirstPassingCheck() {
         HealthStateMachine machine = new HealthStateMachine(HealthState.DOWN, 3, 2);
-        assertThat(machine.observe(false)).as("failing while never up changes nothing").isNull();
-        assertThat(machine.observe(true)).as("warm-up gate: one pass is enough the first time").isEqualTo(HealthState.UP);
+        assertThat(machine.observe(false))
+                .as("failing while never up changes nothing")
+                .isNull();
+        assertThat(machine.observe(true))
+                .as("warm-up gate: one pass is enough the first time")
+                .isEqualTo(HealthState.UP);
     }
 
     @Test
@@ -41,7 +45,9 @@ class HealthStateMachineTest {
     void returnsAfterHealthyThresholdPassesInARowOnceItHadBeenUp() {
         HealthStateMachine machine = new HealthStateMachine(HealthState.UP, 2, 1);
         assertThat(machine.observe(false)).isEqualTo(HealthState.DOWN);
-        assertThat(machine.observe(true)).as("one pass is not enough after an ejection").isNull();
+        assertThat(machine.observe(true))
+                .as("one pass is not enough after an ejection")
+                .isNull();
         assertThat(machine.observe(false)).isNull();
         assertThat(machine.observe(true)).isNull();
         assertThat(machine.observe(true)).isEqualTo(HealthState.UP);
@@ -58,6 +64,7 @@ class HealthStateMachineTest {
 
     @Test
     void refusesThresholdsBelowOne() {
-        assertThatThrownBy(() -> new HealthStateMachine(HealthState.UP, 0, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new HealthStateMachine(HealthState.UP, 0, 1))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

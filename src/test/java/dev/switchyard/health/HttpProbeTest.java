@@ -28,7 +28,13 @@ class HttpProbeTest {
     }
 
     static Server server(int port) {
-        return new Server("127.0.0.1:" + port, new InetSocketAddress("127.0.0.1", port), 1, false, List.of(LOOP), 1,
+        return new Server(
+                "127.0.0.1:" + port,
+                new InetSocketAddress("127.0.0.1", port),
+                1,
+                false,
+                List.of(LOOP),
+                1,
                 HealthState.UP);
     }
 
@@ -51,7 +57,8 @@ class HttpProbeTest {
             assertThat(backend.heads()).hasSize(1);
             List<String> head = backend.heads().get(0);
             assertThat(head.get(0)).isEqualTo("GET /health HTTP/1.1");
-            assertThat(head).as("without a configured host, the server's address is the Host")
+            assertThat(head)
+                    .as("without a configured host, the server's address is the Host")
                     .contains("host: 127.0.0.1:" + backend.port(), "connection: close");
         }
     }
@@ -69,13 +76,15 @@ class HttpProbeTest {
         for (int status : new int[] {200, 204, 301, 399}) {
             try (ScriptedBackend backend = ScriptedBackend.answering(response(status))) {
                 assertThat(check(probe(null, List.of()), backend))
-                        .as("status %d", status).isEqualTo(ProbeResult.pass("status " + status));
+                        .as("status %d", status)
+                        .isEqualTo(ProbeResult.pass("status " + status));
             }
         }
         for (int status : new int[] {400, 404, 500, 503}) {
             try (ScriptedBackend backend = ScriptedBackend.answering(response(status))) {
                 assertThat(check(probe(null, List.of()), backend))
-                        .as("status %d", status).isEqualTo(ProbeResult.fail("status " + status));
+                        .as("status %d", status)
+                        .isEqualTo(ProbeResult.fail("status " + status));
             }
         }
     }
@@ -87,7 +96,9 @@ class HttpProbeTest {
             assertThat(check(probe, backend).passed()).as("404 is listed").isTrue();
         }
         try (ScriptedBackend backend = ScriptedBackend.answering(response(302))) {
-            assertThat(check(probe, backend).passed()).as("302 is in 2xx-3xx but not listed").isFalse();
+            assertThat(check(probe, backend).passed())
+                    .as("302 is in 2xx-3xx but not listed")
+                    .isFalse();
         }
     }
 
@@ -121,7 +132,8 @@ class HttpProbeTest {
             ProbeResult result = check(probe(null, List.of()), backend);
             assertThat(result.passed()).isFalse();
             // NIO says "connection reset", epoll "connection reset by peer"; a close may win the race.
-            assertThat(result.detail()).as("the reset, or the close that follows it")
+            assertThat(result.detail())
+                    .as("the reset, or the close that follows it")
                     .matches("connection reset.*|connection closed before a response");
         }
     }
@@ -140,7 +152,9 @@ class HttpProbeTest {
         try (ScriptedBackend closed = ScriptedBackend.silent()) {
             port = closed.port();
         }
-        ProbeResult result = probe(null, List.of()).check(server(port), LOOP).toCompletableFuture()
+        ProbeResult result = probe(null, List.of())
+                .check(server(port), LOOP)
+                .toCompletableFuture()
                 .get(5, TimeUnit.SECONDS);
         assertThat(result).isEqualTo(ProbeResult.fail("connection refused"));
     }

@@ -29,7 +29,13 @@ class PassiveHealthTest {
     private final PassiveHealth health = new PassiveHealth(pool, a, loop, Duration.ofSeconds(10), nanos::get, () -> 0L);
 
     private Server server(String label) {
-        return new Server(label, new InetSocketAddress("127.0.0.1", 1), 1, false, List.of(channel.eventLoop()), 1,
+        return new Server(
+                label,
+                new InetSocketAddress("127.0.0.1", 1),
+                1,
+                false,
+                List.of(channel.eventLoop()),
+                1,
                 HealthState.UP);
     }
 

@@ -31,19 +31,21 @@ final class ScriptedBackend implements AutoCloseable {
 
     private ScriptedBackend(boolean readHead, Script script) throws IOException {
         listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        acceptor = new Thread(() -> {
-            while (!listener.isClosed()) {
-                try (Socket socket = listener.accept()) {
-                    accepted.add(socket);
-                    if (readHead) {
-                        heads.add(readHead(socket));
+        acceptor = new Thread(
+                () -> {
+                    while (!listener.isClosed()) {
+                        try (Socket socket = listener.accept()) {
+                            accepted.add(socket);
+                            if (readHead) {
+                                heads.add(readHead(socket));
+                            }
+                            script.answer(socket, socket.getOutputStream());
+                        } catch (IOException e) {
+                            // the listener closed, or the probe went away first: both end the exchange
+                        }
                     }
-                    script.answer(socket, socket.getOutputStream());
-                } catch (IOException e) {
-                    // the listener closed, or the probe went away first: both end the exchange
-                }
-            }
-        }, "scripted-backend");
+                },
+                "scripted-backend");
         acceptor.setDaemon(true);
         acceptor.start();
     }
@@ -79,8 +81,8 @@ final class ScriptedBackend implements AutoCloseable {
     }
 
     private static List<String> readHead(Socket socket) throws IOException {
-        BufferedReader in = new BufferedReader(
-                new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+        BufferedReader in =
+                new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
         List<String> lines = new ArrayList<>();
         for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
             lines.add(line);

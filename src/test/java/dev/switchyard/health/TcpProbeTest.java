@@ -25,7 +25,9 @@ class TcpProbeTest {
 
     private static ProbeResult check(int port) throws Exception {
         return new TcpProbe(Transport.nio(), Duration.ofSeconds(2))
-                .check(HttpProbeTest.server(port), LOOP).toCompletableFuture().get(5, TimeUnit.SECONDS);
+                .check(HttpProbeTest.server(port), LOOP)
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
     }
 
     @Test

@@ -29,9 +29,10 @@ class ExchangeTest {
     void answers503AtOnceWhenThePoolHasNoUsableServer() {
         EmbeddedChannel channel = new EmbeddedChannel();
         RecordingDownstream client = new RecordingDownstream(channel);
-        Pool empty = new Pool("web", List.<Server>of(), 1, new RoundRobin<>(() -> 0), new RetryBudget(System::nanoTime));
-        ProxySettings settings = new ProxySettings(null, Duration.ofSeconds(1), 1024, "http",
-                new ProxyMetrics(new Metrics(), List.of(empty)), null);
+        Pool empty =
+                new Pool("web", List.<Server>of(), 1, new RoundRobin<>(() -> 0), new RetryBudget(System::nanoTime));
+        ProxySettings settings = new ProxySettings(
+                null, Duration.ofSeconds(1), 1024, "http", new ProxyMetrics(new Metrics(), List.of(empty)), null);
         DefaultHttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
         request.headers().set("Host", "x");
 
@@ -42,7 +43,9 @@ class ExchangeTest {
         assertThat(client.parts).hasSize(1);
         FullHttpResponse response = (FullHttpResponse) client.parts.get(0);
         assertThat(response.status().code()).isEqualTo(503);
-        assertThat(client.keepAlive).as("a bodiless request keeps its connection").isTrue();
+        assertThat(client.keepAlive)
+                .as("a bodiless request keeps its connection")
+                .isTrue();
         client.parts.forEach(ReferenceCountUtil::release);
         assertThat(channel.finishAndReleaseAll()).isFalse();
     }
@@ -52,14 +55,37 @@ class ExchangeTest {
         final Channel channel;
         Boolean keepAlive;
 
-        RecordingDownstream(Channel channel) { this.channel = channel; }
+        RecordingDownstream(Channel channel) {
+            this.channel = channel;
+        }
 
-        @Override public Channel channel() { return channel; }
-        @Override public void forward(HttpObject part) { parts.add(part); }
-        @Override public void flush() { }
-        @Override public void exchangeComplete(boolean keepAlive) { this.keepAlive = keepAlive; }
-        @Override public void abort() { }
-        @Override public void requestBodyWanted() { }
-        @Override public boolean closeAfterResponse() { return false; }
+        @Override
+        public Channel channel() {
+            return channel;
+        }
+
+        @Override
+        public void forward(HttpObject part) {
+            parts.add(part);
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void exchangeComplete(boolean keepAlive) {
+            this.keepAlive = keepAlive;
+        }
+
+        @Override
+        public void abort() {}
+
+        @Override
+        public void requestBodyWanted() {}
+
+        @Override
+        public boolean closeAfterResponse() {
+            return false;
+        }
     }
 }

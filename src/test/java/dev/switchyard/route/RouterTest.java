@@ -17,9 +17,7 @@ class RouterTest {
 
     @Test
     void firstMatchingRouteWinsNotTheLongest() {
-        Router<String> router = router(List.of(
-                new Route<>(null, "/", "root"),
-                new Route<>(null, "/api", "api")));
+        Router<String> router = router(List.of(new Route<>(null, "/", "root"), new Route<>(null, "/api", "api")));
 
         assertThat(router.route("shop.example", "/api/x"))
                 .as("routes are tried in order; config order is the priority")
@@ -28,19 +26,22 @@ class RouterTest {
 
     @Test
     void laterRouteMatchesWhenEarlierOnesDoNot() {
-        Router<String> router = router(List.of(
-                new Route<>(null, "/api", "api"),
-                new Route<>(null, "/", "root")));
+        Router<String> router = router(List.of(new Route<>(null, "/api", "api"), new Route<>(null, "/", "root")));
 
-        assertThat(router.route("shop.example", "/api/x")).as("/api comes first").isEqualTo("api");
-        assertThat(router.route("shop.example", "/index.html")).as("falls through to /").isEqualTo("root");
+        assertThat(router.route("shop.example", "/api/x"))
+                .as("/api comes first")
+                .isEqualTo("api");
+        assertThat(router.route("shop.example", "/index.html"))
+                .as("falls through to /")
+                .isEqualTo("root");
     }
 
     @Test
     void hostMatchesCaseInsensitively() {
         Router<String> router = router(List.of(new Route<>("Shop.Example", "/", "shop")));
 
-        assertThat(router.route("shop.EXAMPLE", "/")).as("RFC 9110 §4.2.3: host is case-insensitive")
+        assertThat(router.route("shop.EXAMPLE", "/"))
+                .as("RFC 9110 §4.2.3: host is case-insensitive")
                 .isEqualTo("shop");
     }
 
@@ -48,7 +49,9 @@ class RouterTest {
     void hostPortIsIgnored() {
         Router<String> router = router(List.of(new Route<>("shop.example", "/", "shop")));
 
-        assertThat(router.route("Shop.Example:8080", "/")).as("port does not select a route").isEqualTo("shop");
+        assertThat(router.route("Shop.Example:8080", "/"))
+                .as("port does not select a route")
+                .isEqualTo("shop");
     }
 
     @Test
@@ -57,14 +60,18 @@ class RouterTest {
 
         assertThat(router.route("evil-shop.example", "/")).as("no suffix match").isNull();
         assertThat(router.route("shop.example.evil", "/")).as("no prefix match").isNull();
-        assertThat(router.route("shop.exampl", "/")).as("a shorter host does not match").isNull();
+        assertThat(router.route("shop.exampl", "/"))
+                .as("a shorter host does not match")
+                .isNull();
     }
 
     @Test
     void ipv6HostMatchesWithOrWithoutPort() {
         Router<String> router = router(List.of(new Route<>("[::1]", "/", "loopback")));
 
-        assertThat(router.route("[::1]:8080", "/")).as("the port after the brackets is ignored").isEqualTo("loopback");
+        assertThat(router.route("[::1]:8080", "/"))
+                .as("the port after the brackets is ignored")
+                .isEqualTo("loopback");
         assertThat(router.route("[::1]", "/")).as("no port at all").isEqualTo("loopback");
         assertThat(router.route("[::2]:8080", "/")).as("another address").isNull();
     }
@@ -73,15 +80,15 @@ class RouterTest {
     void ipv6RouteHostMayOmitBrackets() {
         Router<String> router = router(List.of(new Route<>("FE80::1", "/", "v6")));
 
-        assertThat(router.route("[fe80::1]:443", "/")).as("a bare IPv6 route host is bracketed once")
+        assertThat(router.route("[fe80::1]:443", "/"))
+                .as("a bare IPv6 route host is bracketed once")
                 .isEqualTo("v6");
     }
 
     @Test
     void absoluteFormHostOverridesHostHeader() {
-        Router<String> router = router(List.of(
-                new Route<>("shop.example", "/a", "shop"),
-                new Route<>("other.example", "/", "other")));
+        Router<String> router =
+                router(List.of(new Route<>("shop.example", "/a", "shop"), new Route<>("other.example", "/", "other")));
 
         assertThat(router.route("other.example", "http://Shop.Example:8080/a?x"))
                 .as("RFC 9112 §3.2.2: the absolute-form authority wins over Host")
@@ -90,24 +97,26 @@ class RouterTest {
 
     @Test
     void absoluteFormPathIsMatchedAfterTheAuthority() {
-        Router<String> router = router(List.of(
-                new Route<>(null, "/api", "api"),
-                new Route<>(null, "/", "root")));
+        Router<String> router = router(List.of(new Route<>(null, "/api", "api"), new Route<>(null, "/", "root")));
 
-        assertThat(router.route(null, "https://shop.example/api/v1")).as("path starts after the authority")
+        assertThat(router.route(null, "https://shop.example/api/v1"))
+                .as("path starts after the authority")
                 .isEqualTo("api");
-        assertThat(router.route(null, "http://shop.example/apiX")).as("plain prefix here too").isEqualTo("api");
-        assertThat(router.route(null, "http://shop.example")).as("RFC 9110 §4.2.3: empty path is /")
+        assertThat(router.route(null, "http://shop.example/apiX"))
+                .as("plain prefix here too")
+                .isEqualTo("api");
+        assertThat(router.route(null, "http://shop.example"))
+                .as("RFC 9110 §4.2.3: empty path is /")
                 .isEqualTo("root");
-        assertThat(router.route(null, "http://shop.example?/api")).as("a query is not a path, even with slashes")
+        assertThat(router.route(null, "http://shop.example?/api"))
+                .as("a query is not a path, even with slashes")
                 .isEqualTo("root");
     }
 
     @Test
     void absoluteFormUserinfoIsNotTakenAsTheHost() {
-        Router<String> router = router(List.of(
-                new Route<>("good.example", "/", "good"),
-                new Route<>("evil.example", "/", "evil")));
+        Router<String> router =
+                router(List.of(new Route<>("good.example", "/", "good"), new Route<>("evil.example", "/", "evil")));
 
         assertThat(router.route(null, "http://good.example@evil.example/"))
                 .as("RFC 9110 §4.2.4: the host follows the userinfo")
@@ -124,18 +133,22 @@ class RouterTest {
                 new Route<>(null, "/api", "api"),
                 new Route<>(null, "/", "root")));
 
-        assertThat(router.route(null, "/a?admin=1")).as("the path is /a; the query cannot complete a prefix")
+        assertThat(router.route(null, "/a?admin=1"))
+                .as("the path is /a; the query cannot complete a prefix")
                 .isEqualTo("root");
-        assertThat(router.route(null, "/api/x?y=1")).as("a query does not stop a match").isEqualTo("api");
+        assertThat(router.route(null, "/api/x?y=1"))
+                .as("a query does not stop a match")
+                .isEqualTo("api");
         assertThat(router.route(null, "/api#frag")).as("nor does a fragment").isEqualTo("api");
-        assertThat(router.route(null, "/?next=/api")).as("a path in the query is not the path").isEqualTo("root");
+        assertThat(router.route(null, "/?next=/api"))
+                .as("a path in the query is not the path")
+                .isEqualTo("root");
     }
 
     @Test
     void missingHostMatchesOnlyHostlessRoutes() {
-        Router<String> router = router(List.of(
-                new Route<>("shop.example", "/", "shop"),
-                new Route<>(null, "/", "any")));
+        Router<String> router =
+                router(List.of(new Route<>("shop.example", "/", "shop"), new Route<>(null, "/", "any")));
 
         assertThat(router.route(null, "/")).as("HTTP/1.0 without Host").isEqualTo("any");
         assertThat(router.route("", "/")).as("an empty Host names no host").isEqualTo("any");
@@ -148,17 +161,22 @@ class RouterTest {
     void hostlessRouteMatchesAnyHost() {
         Router<String> router = router(List.of(new Route<>(null, "/", "any")));
 
-        assertThat(router.route("whatever.example:1", "/x")).as("null route host = any").isEqualTo("any");
+        assertThat(router.route("whatever.example:1", "/x"))
+                .as("null route host = any")
+                .isEqualTo("any");
     }
 
     @Test
     void noMatchingRouteGivesNull() {
-        Router<String> router = router(List.of(
-                new Route<>("shop.example", "/", "shop"),
-                new Route<>(null, "/api", "api")));
+        Router<String> router =
+                router(List.of(new Route<>("shop.example", "/", "shop"), new Route<>(null, "/api", "api")));
 
-        assertThat(router.route("other.example", "/index.html")).as("the frontend answers 404").isNull();
-        assertThat(router(List.<Route<String>>of()).route("shop.example", "/")).as("no routes at all").isNull();
+        assertThat(router.route("other.example", "/index.html"))
+                .as("the frontend answers 404")
+                .isNull();
+        assertThat(router(List.<Route<String>>of()).route("shop.example", "/"))
+                .as("no routes at all")
+                .isNull();
     }
 
     @Test
@@ -167,19 +185,21 @@ class RouterTest {
 
         assertThat(router.route(null, "/api/x")).as("below the prefix").isEqualTo("api");
         assertThat(router.route(null, "/api")).as("the prefix itself").isEqualTo("api");
-        assertThat(router.route(null, "/apiary")).as("not segment-aware, as an nginx prefix location")
+        assertThat(router.route(null, "/apiary"))
+                .as("not segment-aware, as an nginx prefix location")
                 .isEqualTo("api");
         assertThat(router.route(null, "/ap")).as("shorter than the prefix").isNull();
-        assertThat(router.route(null, "/API/x")).as("paths are case-sensitive (RFC 3986 §6.2.2.1)").isNull();
+        assertThat(router.route(null, "/API/x"))
+                .as("paths are case-sensitive (RFC 3986 §6.2.2.1)")
+                .isNull();
     }
 
     @Test
     void asteriskFormMatchesOnlyAnEmptyPrefix() {
-        Router<String> router = router(List.of(
-                new Route<>(null, "/", "root"),
-                new Route<>(null, "", "all")));
+        Router<String> router = router(List.of(new Route<>(null, "/", "root"), new Route<>(null, "", "all")));
 
-        assertThat(router.route("shop.example", "*")).as("OPTIONS * has no path, so / does not cover it")
+        assertThat(router.route("shop.example", "*"))
+                .as("OPTIONS * has no path, so / does not cover it")
                 .isEqualTo("all");
     }
 
@@ -190,22 +210,28 @@ class RouterTest {
 
         routes.set(0, new Route<>(null, "/", "changed"));
 
-        assertThat(router.route(null, "/")).as("a router is immutable snapshot state").isEqualTo("root");
+        assertThat(router.route(null, "/"))
+                .as("a router is immutable snapshot state")
+                .isEqualTo("root");
     }
 
     @Test
     void routeRejectsHostsThatCouldNeverMatch() {
-        assertThatIllegalArgumentException().as("ports are ignored when routing")
+        assertThatIllegalArgumentException()
+                .as("ports are ignored when routing")
                 .isThrownBy(() -> new Route<>("shop.example:8080", "/", "shop"));
-        assertThatIllegalArgumentException().as("nor for a bracketed IPv6 literal")
+        assertThatIllegalArgumentException()
+                .as("nor for a bracketed IPv6 literal")
                 .isThrownBy(() -> new Route<>("[::1]:8080", "/", "v6"));
-        assertThatIllegalArgumentException().as("null, not empty, means any host")
+        assertThatIllegalArgumentException()
+                .as("null, not empty, means any host")
                 .isThrownBy(() -> new Route<>("", "/", "x"));
     }
 
     @Test
     void routeDoesNotAllocate() {
-        assumeTrue(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean,
+        assumeTrue(
+                ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean,
                 "needs HotSpot's per-thread allocation counter");
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         Router<String> router = router(List.of(
@@ -223,7 +249,9 @@ class RouterTest {
         }
         long allocated = mx.getThreadAllocatedBytes(threadId) - before;
 
-        assertThat(allocated).as("routing runs per request on the event loop; no garbage").isLessThan(1_024);
+        assertThat(allocated)
+                .as("routing runs per request on the event loop; no garbage")
+                .isLessThan(1_024);
     }
 
     private static void route3(Router<String> router) {

@@ -12,7 +12,8 @@ class LeakDetectionExtensionTest {
     @Test
     void reportsABufferThatWasNeverReleased() {
         assertThat(System.getProperty("io.netty.leakDetection.level"))
-                .as("tests run with paranoid leak detection").isEqualToIgnoringCase("paranoid");
+                .as("tests run with paranoid leak detection")
+                .isEqualToIgnoringCase("paranoid");
         leakOne();
         assertThat(LeakDetectionExtension.collectLeakReports())
                 .as("the dropped buffer is found (and the report cleared so this class passes)")

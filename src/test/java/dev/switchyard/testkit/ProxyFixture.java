@@ -26,7 +26,8 @@ public final class ProxyFixture implements AutoCloseable {
         this.switchyard = switchyard;
     }
 
-    public static ProxyFixture start(String hocon) throws InvalidConfigException, InterruptedException, java.io.IOException {
+    public static ProxyFixture start(String hocon)
+            throws InvalidConfigException, InterruptedException, java.io.IOException {
         return new ProxyFixture(Switchyard.start(ConfigLoader.parse(hocon, "test.conf")));
     }
 
@@ -47,20 +48,29 @@ public final class ProxyFixture implements AutoCloseable {
                 """.formatted(servers, extra));
     }
 
-    public Switchyard switchyard() { return switchyard; }
+    public Switchyard switchyard() {
+        return switchyard;
+    }
 
-    public InetSocketAddress address() { return switchyard.listenerAddress("public"); }
+    public InetSocketAddress address() {
+        return switchyard.listenerAddress("public");
+    }
 
     public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + address().getPort() + path);
     }
 
     public HttpResponse<String> get(String path) throws Exception {
-        return client.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(20)).build(),
+        return client.send(
+                HttpRequest.newBuilder(uri(path))
+                        .timeout(Duration.ofSeconds(20))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    public HttpClient client() { return client; }
+    public HttpClient client() {
+        return client;
+    }
 
     public RawHttp raw() throws java.io.IOException {
         return new RawHttp(address());

@@ -20,8 +20,13 @@ public final class RawHttp implements AutoCloseable {
 
     /** One parsed response; header names lower-cased, the last value wins. */
     public record Response(int status, Map<String, String> headers, byte[] body) {
-        public String text() { return new String(body, StandardCharsets.UTF_8); }
-        public String header(String name) { return headers.get(name.toLowerCase(Locale.ROOT)); }
+        public String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+
+        public String header(String name) {
+            return headers.get(name.toLowerCase(Locale.ROOT));
+        }
     }
 
     private final Socket socket;
@@ -57,7 +62,9 @@ public final class RawHttp implements AutoCloseable {
         String line;
         while ((line = line()) != null && !line.isEmpty()) {
             int colon = line.indexOf(':');
-            headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+            headers.put(
+                    line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                    line.substring(colon + 1).trim());
         }
         byte[] body;
         boolean noBody = head || status / 100 == 1 || status == 204 || status == 304;

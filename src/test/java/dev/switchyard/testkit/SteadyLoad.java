@@ -28,22 +28,31 @@ public final class SteadyLoad implements AutoCloseable {
     private final Map<String, AtomicInteger> byBackend = new ConcurrentHashMap<>();
 
     public SteadyLoad(URI uri, int concurrency, Duration limit) {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
         long end = System.nanoTime() + limit.toNanos();
         clients = Executors.newFixedThreadPool(concurrency);
         for (int i = 0; i < concurrency; i++) {
             clients.execute(() -> {
                 while (running.get() && System.nanoTime() < end) {
                     try {
-                        HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri)
-                                .timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
+                        HttpResponse<String> response = client.send(
+                                HttpRequest.newBuilder(uri)
+                                        .timeout(Duration.ofSeconds(15))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
                         if (response.statusCode() == 200) {
                             ok.incrementAndGet();
-                            String backend = response.headers().firstValue("X-Backend").orElse("?");
-                            byBackend.computeIfAbsent(backend, k -> new AtomicInteger()).incrementAndGet();
+                            String backend =
+                                    response.headers().firstValue("X-Backend").orElse("?");
+                            byBackend
+                                    .computeIfAbsent(backend, k -> new AtomicInteger())
+                                    .incrementAndGet();
                         } else {
-                            errors.add(java.time.LocalTime.now() + " " + response.statusCode() + " " + response.body().trim());
+                            errors.add(java.time.LocalTime.now() + " " + response.statusCode() + " "
+                                    + response.body().trim());
                         }
                     } catch (Exception e) {
                         errors.add(java.time.LocalTime.now() + " " + e);
@@ -53,9 +62,13 @@ public final class SteadyLoad implements AutoCloseable {
         }
     }
 
-    public int ok() { return ok.get(); }
+    public int ok() {
+        return ok.get();
+    }
 
-    public List<String> errors() { return errors; }
+    public List<String> errors() {
+        return errors;
+    }
 
     /** Answers by backend name so far. */
     public int answeredBy(String backend) {

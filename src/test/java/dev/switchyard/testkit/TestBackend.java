@@ -68,10 +68,12 @@ public final class TestBackend implements AutoCloseable {
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final Map<Channel, Boolean> open = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicBoolean healthy = new java.util.concurrent.atomic.AtomicBoolean(true);
+    private final java.util.concurrent.atomic.AtomicBoolean healthy =
+            new java.util.concurrent.atomic.AtomicBoolean(true);
     private final AtomicInteger healthChecks = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
-    private final java.util.concurrent.atomic.AtomicLong downloadBytesSent = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong downloadBytesSent =
+            new java.util.concurrent.atomic.AtomicLong();
 
     private TestBackend(String name) throws InterruptedException {
         this.name = name;
@@ -89,32 +91,50 @@ public final class TestBackend implements AutoCloseable {
                         ch.pipeline().addLast(new HttpServerCodec(), new Behaviour());
                     }
                 })
-                .bind("127.0.0.1", 0).sync().channel();
+                .bind("127.0.0.1", 0)
+                .sync()
+                .channel();
     }
 
     public static TestBackend start(String name) throws InterruptedException {
         return new TestBackend(name);
     }
 
-    public String name() { return name; }
+    public String name() {
+        return name;
+    }
 
-    public int port() { return ((InetSocketAddress) server.localAddress()).getPort(); }
+    public int port() {
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
 
-    public String address() { return "127.0.0.1:" + port(); }
+    public String address() {
+        return "127.0.0.1:" + port();
+    }
 
-    public List<Seen> seen() { return seen; }
+    public List<Seen> seen() {
+        return seen;
+    }
 
     /** What /health answers from now on: 200 when healthy, 503 when not. */
-    public void setHealthy(boolean value) { healthy.set(value); }
+    public void setHealthy(boolean value) {
+        healthy.set(value);
+    }
 
     /** Health probes received (they are not in {@link #seen()}). */
-    public int healthChecks() { return healthChecks.get(); }
+    public int healthChecks() {
+        return healthChecks.get();
+    }
 
     /** Body bytes /download has handed to its socket so far, across all requests. */
-    public long downloadBytesSent() { return downloadBytesSent.get(); }
+    public long downloadBytesSent() {
+        return downloadBytesSent.get();
+    }
 
     /** TCP connections accepted so far: tells keep-alive reuse from a connection per request. */
-    public int connectionsAccepted() { return connections.get(); }
+    public int connectionsAccepted() {
+        return connections.get();
+    }
 
     /** Stops listening and drops every open connection, like a crashed server. */
     @Override
@@ -174,7 +194,8 @@ public final class TestBackend implements AutoCloseable {
             if ("/health".equals(path)) {
                 healthChecks.incrementAndGet();
             } else {
-                seen.add(new Seen(head.method().name(), head.uri(), head.headers().copy()));
+                seen.add(new Seen(
+                        head.method().name(), head.uri(), head.headers().copy()));
             }
             received = 0;
             digest = sha256();
@@ -188,7 +209,8 @@ public final class TestBackend implements AutoCloseable {
                 case "/close" -> ctx.close();
                 case "/continue" -> {
                     if (HttpUtil.is100ContinueExpected(head)) {
-                        ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+                        ctx.writeAndFlush(
+                                new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
                     }
                 }
                 case "/echo" -> {
@@ -198,7 +220,7 @@ public final class TestBackend implements AutoCloseable {
                     ctx.writeAndFlush(response);
                     echoing = true;
                 }
-                default -> { }
+                default -> {}
             }
         }
 
@@ -227,29 +249,52 @@ public final class TestBackend implements AutoCloseable {
         private void answer(ChannelHandlerContext ctx) {
             QueryStringDecoder query = new QueryStringDecoder(request.uri());
             switch (path) {
-                case "/upload" -> send(ctx, HttpResponseStatus.OK,
-                        received + " " + HexFormat.of().formatHex(digest.digest()) + "\n");
-                case "/slow" -> ctx.executor().schedule(() -> send(ctx, HttpResponseStatus.OK, name + "\n"),
-                        Long.parseLong(param(query, "ms", "1000")), TimeUnit.MILLISECONDS);
-                case "/status" -> send(ctx, HttpResponseStatus.valueOf(Integer.parseInt(param(query, "code", "200"))), name + "\n");
-                case "/download" -> new Download(ctx, Long.parseLong(param(query, "bytes", "0")),
-                        "1".equals(param(query, "chunked", "0"))).start();
+                case "/upload" ->
+                    send(
+                            ctx,
+                            HttpResponseStatus.OK,
+                            received + " " + HexFormat.of().formatHex(digest.digest()) + "\n");
+                case "/slow" ->
+                    ctx.executor()
+                            .schedule(
+                                    () -> send(ctx, HttpResponseStatus.OK, name + "\n"),
+                                    Long.parseLong(param(query, "ms", "1000")),
+                                    TimeUnit.MILLISECONDS);
+                case "/status" ->
+                    send(ctx, HttpResponseStatus.valueOf(Integer.parseInt(param(query, "code", "200"))), name + "\n");
+                case "/download" ->
+                    new Download(
+                                    ctx,
+                                    Long.parseLong(param(query, "bytes", "0")),
+                                    "1".equals(param(query, "chunked", "0")))
+                            .start();
                 case "/truncate" -> {
                     HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-                    response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 1000).set("X-Backend", name);
+                    response.headers()
+                            .setInt(HttpHeaderNames.CONTENT_LENGTH, 1000)
+                            .set("X-Backend", name);
                     ctx.write(response);
                     ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(pattern(0, 10))))
                             .addListener(ChannelFutureListener.CLOSE);
                 }
-                case "/health" -> send(ctx, healthy.get() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
-                        healthy.get() ? "ok\n" : "sick\n");
+                case "/health" ->
+                    send(
+                            ctx,
+                            healthy.get() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                            healthy.get() ? "ok\n" : "sick\n");
                 case "/hop" -> {
-                    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                    FullHttpResponse response = new DefaultFullHttpResponse(
+                            HttpVersion.HTTP_1_1,
+                            HttpResponseStatus.OK,
                             Unpooled.copiedBuffer("hop\n", StandardCharsets.UTF_8));
-                    response.headers().set("X-Backend", name).setInt(HttpHeaderNames.CONTENT_LENGTH, 4)
+                    response.headers()
+                            .set("X-Backend", name)
+                            .setInt(HttpHeaderNames.CONTENT_LENGTH, 4)
                             .set(HttpHeaderNames.CONNECTION, "keep-alive, X-Internal-Route")
-                            .set("X-Internal-Route", "rack-7").set("Keep-Alive", "timeout=5")
-                            .set("Upgrade", "h2c").set("Trailer", "X-Checksum")
+                            .set("X-Internal-Route", "rack-7")
+                            .set("Keep-Alive", "timeout=5")
+                            .set("Upgrade", "h2c")
+                            .set("Trailer", "X-Checksum")
                             .set("Proxy-Authenticate", "Basic realm=\"shop\"");
                     ctx.writeAndFlush(response);
                 }
@@ -257,8 +302,9 @@ public final class TestBackend implements AutoCloseable {
                     HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
                     response.headers().set(HttpHeaderNames.CONNECTION, "close").set("X-Backend", name);
                     ctx.write(response);
-                    ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer("unframed body from " + name,
-                            StandardCharsets.UTF_8))).addListener(ChannelFutureListener.CLOSE);
+                    ctx.writeAndFlush(new DefaultHttpContent(
+                                    Unpooled.copiedBuffer("unframed body from " + name, StandardCharsets.UTF_8)))
+                            .addListener(ChannelFutureListener.CLOSE);
                 }
                 default -> send(ctx, HttpResponseStatus.OK, name + "\n");
             }
@@ -266,8 +312,8 @@ public final class TestBackend implements AutoCloseable {
 
         private void send(ChannelHandlerContext ctx, HttpResponseStatus status, String text) {
             byte[] body = text.getBytes(StandardCharsets.UTF_8);
-            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                    Unpooled.wrappedBuffer(body));
+            FullHttpResponse response =
+                    new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
             response.headers().set("X-Backend", name).setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
             ctx.writeAndFlush(response);
         }

@@ -48,6 +48,8 @@ class RetryBudgetTest {
         while (budget.tryAcquire() && granted < 10_000) {
             granted++;
         }
-        assertThat(granted).as("only the floor is left once the old requests aged out").isEqualTo(10);
+        assertThat(granted)
+                .as("only the floor is left once the old requests aged out")
+                .isEqualTo(10);
     }
 }
