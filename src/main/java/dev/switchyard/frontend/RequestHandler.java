@@ -5,6 +5,7 @@ import dev.switchyard.accesslog.AccessLogEntry;
 import dev.switchyard.proxy.Downstream;
 import dev.switchyard.proxy.ErrorResponses;
 import dev.switchyard.proxy.Exchange;
+import dev.switchyard.proxy.ForwardedHeaders;
 import dev.switchyard.proxy.ProxySettings;
 import dev.switchyard.upstream.Pool;
 import io.netty.buffer.Unpooled;
@@ -196,7 +197,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
             long total = head == null ? 0 : System.nanoTime() - headStartNanos;
             accessLog.log(new AccessLogEntry(
                     System.currentTimeMillis(),
-                    clientIp(),
+                    ForwardedHeaders.ipOf(ctx.channel().remoteAddress()),
                     head == null ? "-" : head.method().name(),
                     head == null ? "-" : head.uri(),
                     head == null ? "-" : head.protocolVersion().text(),
@@ -209,13 +210,6 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
                     0,
                     null));
         }
-    }
-
-    private String clientIp() {
-        java.net.SocketAddress remote = ctx.channel().remoteAddress();
-        return remote instanceof java.net.InetSocketAddress inet && inet.getAddress() != null
-                ? inet.getAddress().getHostAddress()
-                : String.valueOf(remote);
     }
 
     // ---- Downstream: called by the exchange ----------------------------------------------

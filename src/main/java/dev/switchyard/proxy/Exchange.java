@@ -78,8 +78,10 @@ public final class Exchange implements ResponseListener {
     private long attemptStartNanos;
     private int responseStatus;
     private long bytesSent;
-    /** What went wrong with the last attempt, for the 502's body. */
-    private String lastFailure;
+    /** What went wrong with the last attempt; worded only if it ends in a 502. */
+    private Failure lastFailure;
+
+    private Throwable lastFailureCause;
 
     private Exchange(Downstream client, Pool pool, ProxySettings settings, HttpRequest request, RequestPlan plan) {
         this.client = client;
@@ -172,7 +174,7 @@ public final class Exchange implements ResponseListener {
             if (tried == null) {
                 fail(HttpResponseStatus.SERVICE_UNAVAILABLE, "no server available in pool " + pool.name());
             } else {
-                fail(HttpResponseStatus.BAD_GATEWAY, lastFailure + "; no other server left to try");
+                fail(HttpResponseStatus.BAD_GATEWAY, lastFailure() + "; no other server left to try");
             }
             return;
         }
@@ -249,9 +251,8 @@ public final class Exchange implements ResponseListener {
 
     private void retryOrFail(Failure failure, Throwable cause) {
         endAttempt();
-        lastFailure = (failure == Failure.CONNECT_FAILED ? "cannot connect to " : "connection lost to ")
-                + server.label()
-                + describe(cause);
+        lastFailure = failure;
+        lastFailureCause = cause;
         if (RetryPolicy.INSTANCE.mayRetry(failure, request.method(), body.replayable(), retriesDone, pool)) {
             if (tried == null) {
                 tried = new HashSet<>(4);
@@ -263,7 +264,18 @@ public final class Exchange implements ResponseListener {
             attempt();
             return;
         }
-        fail(HttpResponseStatus.BAD_GATEWAY, lastFailure);
+        fail(HttpResponseStatus.BAD_GATEWAY, lastFailure());
+    }
+
+    /**
+     * The 502's words for the last failed attempt. Built only when answering: a retry that
+     * succeeds needs no string, and failover is exactly when the loops should stay light.
+     * {@code server} is still the server of that attempt, since no new one was picked.
+     */
+    private String lastFailure() {
+        return (lastFailure == Failure.CONNECT_FAILED ? "cannot connect to " : "connection lost to ")
+                + server.label()
+                + describe(lastFailureCause);
     }
 
     private static String describe(Throwable cause) {
@@ -438,7 +450,7 @@ public final class Exchange implements ResponseListener {
         if (accessLog != null) {
             accessLog.log(new AccessLogEntry(
                     startMillis,
-                    ForwardedHeaders.ipOf(client.channel().remoteAddress()),
+                    plan.clientIp(),
                     request.method().name(),
                     request.uri(),
                     plan.clientVersion(),

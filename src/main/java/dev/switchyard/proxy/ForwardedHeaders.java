@@ -13,7 +13,7 @@ import java.util.List;
  * {@code X-Forwarded-Host} (set: as the edge proxy we are the authority on both, a client's
  * own values would be spoofable). Stateless.
  */
-final class ForwardedHeaders {
+public final class ForwardedHeaders {
 
     static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
     static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
@@ -21,8 +21,7 @@ final class ForwardedHeaders {
 
     private ForwardedHeaders() {}
 
-    static void add(HttpHeaders headers, SocketAddress client, String scheme, String host) {
-        String clientIp = ipOf(client);
+    static void add(HttpHeaders headers, String clientIp, String scheme, String host) {
         List<String> existing = headers.getAll(X_FORWARDED_FOR);
         if (existing.isEmpty()) {
             headers.set(X_FORWARDED_FOR, clientIp);
@@ -38,7 +37,8 @@ final class ForwardedHeaders {
         }
     }
 
-    static String ipOf(SocketAddress address) {
+    /** The client's IP as XFF and the access log write it; the address itself if not IP. */
+    public static String ipOf(SocketAddress address) {
         if (address instanceof InetSocketAddress inet) {
             InetAddress ip = inet.getAddress();
             return ip != null ? ip.getHostAddress() : inet.getHostString();

@@ -1,6 +1,7 @@
 package dev.switchyard.proxy;
 
 import io.netty.util.AsciiString;
+import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -45,11 +46,7 @@ public final class RequestIds {
 
     public static String create() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        return hex16(random.nextLong()) + hex16(random.nextLong());
-    }
-
-    private static String hex16(long value) {
-        String hex = Long.toHexString(value);
-        return hex.length() == 16 ? hex : "0".repeat(16 - hex.length()) + hex;
+        HexFormat hex = HexFormat.of();
+        return hex.toHexDigits(random.nextLong()) + hex.toHexDigits(random.nextLong());
     }
 }

@@ -28,6 +28,7 @@ final class RequestPlan {
     private final boolean expectsBody;
     private final String requestId;
     private final String clientVersion;
+    private final String clientIp;
 
     private RequestPlan(
             boolean clientKeepAlive,
@@ -35,8 +36,10 @@ final class RequestPlan {
             boolean head,
             boolean expectsBody,
             String requestId,
-            String clientVersion) {
+            String clientVersion,
+            String clientIp) {
         this.clientVersion = clientVersion;
+        this.clientIp = clientIp;
         this.clientKeepAlive = clientKeepAlive;
         this.http10 = http10;
         this.head = head;
@@ -55,7 +58,8 @@ final class RequestPlan {
         String requestId = RequestIds.keepOrCreate(headers.get(RequestIds.HEADER));
         String clientVersion = request.protocolVersion().text();
         HopByHopHeaders.strip(headers);
-        ForwardedHeaders.add(headers, client, scheme, host);
+        String clientIp = ForwardedHeaders.ipOf(client);
+        ForwardedHeaders.add(headers, clientIp, scheme, host);
         headers.set(RequestIds.HEADER, requestId);
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
         if (chunked) {
@@ -70,7 +74,13 @@ final class RequestPlan {
             headers.set(HttpHeaderNames.HOST, "localhost");
         }
         return new RequestPlan(
-                keepAlive, http10, HttpMethod.HEAD.equals(request.method()), expectsBody, requestId, clientVersion);
+                keepAlive,
+                http10,
+                HttpMethod.HEAD.equals(request.method()),
+                expectsBody,
+                requestId,
+                clientVersion,
+                clientIp);
     }
 
     boolean clientKeepAlive() {
@@ -89,6 +99,11 @@ final class RequestPlan {
     /** The HTTP version the client spoke, for the access log (upstream always gets 1.1). */
     String clientVersion() {
         return clientVersion;
+    }
+
+    /** The client's IP, worked out once for X-Forwarded-For and reused by the access log. */
+    String clientIp() {
+        return clientIp;
     }
 
     /**
