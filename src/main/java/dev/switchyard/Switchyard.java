@@ -106,7 +106,8 @@ public final class Switchyard implements AutoCloseable, AdminActions {
                     () -> snapshot.get().proxySettings().metrics(),
                     metrics,
                     System::currentTimeMillis,
-                    this);
+                    this,
+                    config.admin().token());
         }
         listeners = Listeners.bind(config, group, transport, snapshot::get, metrics);
         log.info(
@@ -146,7 +147,7 @@ public final class Switchyard implements AutoCloseable, AdminActions {
      * Reads the file again and swaps in the new snapshot; on any error the old one keeps
      * running. Servers with an unchanged pool and address keep their identity, health and
      * counters; added listeners bind before removed ones close; exchanges in flight finish on
-     * the snapshot they started with. The admin endpoint's own address does not change.
+     * the snapshot they started with. The admin endpoint keeps the address and token it started with.
      */
     @Override
     public synchronized String reload() throws ActionFailed {

@@ -68,6 +68,62 @@ class OperationsIT {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    private HttpResponse<String> post(Switchyard proxy, String path, String authorization) throws Exception {
+        return admin.send(
+                HttpRequest.newBuilder(URI.create(
+                                "http://127.0.0.1:" + proxy.adminAddress().getPort() + path))
+                        .header("Authorization", authorization)
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void adminTokenGuardsEveryMutatingEndpointButNotTheReadOnlyOnes() throws Exception {
+        String token = "t0ken-for-the-admin-endpoint";
+        try (TestBackend s1 = TestBackend.start("s1")) {
+            Path file = write("round-robin", s1);
+            Files.writeString(
+                    file,
+                    Files.readString(file)
+                            .replace(
+                                    "admin { bind = \"127.0.0.1:0\" }",
+                                    "admin { bind = \"127.0.0.1:0\", token = \"" + token + "\" }"));
+            try (Switchyard proxy = start(file)) {
+                String drain = "/pools/web/servers/" + s1.address() + "/drain";
+
+                HttpResponse<String> missing = post(proxy, drain);
+                assertThat(missing.statusCode()).as("no Authorization header").isEqualTo(401);
+                assertThat(missing.headers().firstValue("WWW-Authenticate"))
+                        .hasValue("Bearer realm=\"switchyard-admin\"");
+                assertThat(post(proxy, drain, "Bearer " + token + "x").statusCode())
+                        .as("a longer token is a wrong token")
+                        .isEqualTo(401);
+                assertThat(post(proxy, drain, "Basic " + token).statusCode())
+                        .as("only the Bearer scheme")
+                        .isEqualTo(401);
+                assertThat(post(proxy, "/reload", "Bearer wrong").statusCode()).isEqualTo(401);
+                assertThat(server(proxy, s1).state())
+                        .as("nothing changed on a refused request")
+                        .isEqualTo(HealthState.UP);
+
+                assertThat(post(proxy, drain, "Bearer " + token).statusCode()).isEqualTo(200);
+                assertThat(server(proxy, s1).state()).isEqualTo(HealthState.DRAINING);
+                assertThat(post(proxy, "/reload", "bearer " + token).statusCode())
+                        .as("the scheme is case-insensitive (RFC 9110 §11.1)")
+                        .isEqualTo(200);
+                HttpResponse<String> status = admin.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                                        + proxy.adminAddress().getPort() + "/status"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(status.statusCode())
+                        .as("GET /status stays open for monitoring")
+                        .isEqualTo(200);
+            }
+        }
+    }
+
     private static URI uri(Switchyard proxy) {
         return URI.create("http://127.0.0.1:" + proxy.listenerAddress("public").getPort() + "/");
     }

@@ -62,8 +62,10 @@ public final class AdminServer implements AutoCloseable {
             Supplier<ProxyMetrics> proxyMetrics,
             Metrics metrics,
             LongSupplier wallClockMillis,
-            AdminActions actions)
+            AdminActions actions,
+            String token)
             throws InterruptedException {
+        AdminToken guard = new AdminToken(token);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
             Channel channel = new ServerBootstrap()
@@ -76,7 +78,8 @@ public final class AdminServer implements AutoCloseable {
                                     .addLast(
                                             new HttpServerCodec(),
                                             new HttpObjectAggregator(MAX_ADMIN_REQUEST),
-                                            new AdminHandler(pools, proxyMetrics, metrics, wallClockMillis, actions));
+                                            new AdminHandler(
+                                                    pools, proxyMetrics, metrics, wallClockMillis, actions, guard));
                         }
                     })
                     .bind(host, port)
@@ -108,14 +111,17 @@ public final class AdminServer implements AutoCloseable {
         private final Metrics metrics;
         private final LongSupplier wallClockMillis;
         private final AdminActions actions;
+        private final AdminToken token;
 
         AdminHandler(
                 Supplier<Collection<Pool>> pools,
                 Supplier<ProxyMetrics> proxyMetrics,
                 Metrics metrics,
                 LongSupplier wallClockMillis,
-                AdminActions actions) {
+                AdminActions actions,
+                AdminToken token) {
             this.actions = actions;
+            this.token = token;
             this.pools = pools;
             this.proxyMetrics = proxyMetrics;
             this.metrics = metrics;
@@ -128,7 +134,18 @@ public final class AdminServer implements AutoCloseable {
             if (!request.decoderResult().isSuccess()) {
                 respond(ctx, request, HttpResponseStatus.BAD_REQUEST, "text/plain", "bad request\n");
             } else if (HttpMethod.POST.equals(request.method())) {
-                post(ctx, request, path);
+                if (token.admits(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+                    post(ctx, request, path);
+                } else {
+                    log.warn(
+                            "admin: refused POST {} from {}: missing or wrong token",
+                            path,
+                            ctx.channel().remoteAddress());
+                    FullHttpResponse refusal = response(
+                            request, HttpResponseStatus.UNAUTHORIZED, "text/plain", "missing or wrong admin token\n");
+                    refusal.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"switchyard-admin\"");
+                    send(ctx, request, refusal);
+                }
             } else if (!HttpMethod.GET.equals(request.method()) && !HttpMethod.HEAD.equals(request.method())) {
                 respond(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain", "GET or POST\n");
             } else if ("/status".equals(path)) {
@@ -200,12 +217,21 @@ public final class AdminServer implements AutoCloseable {
                 HttpResponseStatus status,
                 String type,
                 String text) {
+            send(ctx, request, response(request, status, type, text));
+        }
+
+        private static FullHttpResponse response(
+                FullHttpRequest request, HttpResponseStatus status, String type, String text) {
             ByteBuf body = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
             response.headers()
                     .set(HttpHeaderNames.CONTENT_TYPE, type)
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
                     .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+            return response;
+        }
+
+        private static void send(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
             boolean keepAlive =
                     HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
             HttpUtil.setKeepAlive(response, keepAlive);

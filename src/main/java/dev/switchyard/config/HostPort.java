@@ -125,6 +125,31 @@ public record HostPort(String host, int port) {
         }
     }
 
+    /**
+     * Whether the host is certainly this machine's loopback: {@code localhost}, an IPv4 literal in
+     * 127.0.0.0/8 or the IPv6 loopback. Decided from the text alone, without DNS: a name that might
+     * resolve elsewhere is not loopback, so a check built on this errs on the safe side.
+     */
+    public boolean isLoopback() {
+        if (host.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        if (host.indexOf(':') >= 0) {
+            String address = host.indexOf('%') >= 0 ? host.substring(0, host.indexOf('%')) : host;
+            return address.equals("::1") || address.matches("(0{1,4}:){7}0{0,3}1|(0{1,4}:){1,6}:0{0,3}1");
+        }
+        String[] octets = host.split("\\.", -1);
+        if (octets.length != 4 || !octets[0].equals("127")) {
+            return false;
+        }
+        for (String octet : octets) {
+            if (!octet.matches("[0-9]{1,3}") || Integer.parseInt(octet) > 255) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** {@code host:port}, with an IPv6 host in brackets so that {@link #parse} reads it back. */
     @Override
     public String toString() {

@@ -39,7 +39,7 @@ final class Schema {
             List.of("threads", "listeners", "admin", "access-log", "routes", "pools", "timeouts", "limits"));
     static final Section LISTENER = new Section("switchyard.listeners[]", List.of("name", "bind", "tls"));
     static final Section TLS = new Section("switchyard.listeners[].tls", List.of("cert", "key"));
-    static final Section ADMIN = new Section("switchyard.admin", List.of("bind"));
+    static final Section ADMIN = new Section("switchyard.admin", List.of("bind", "token"));
     static final Section ACCESS_LOG =
             new Section("switchyard.access-log", List.of("enabled", "format", "output", "queue-size"));
     static final Section ROUTE = new Section("switchyard.routes[]", List.of("host", "path-prefix", "pool"));
@@ -60,8 +60,18 @@ final class Schema {
                     "expected-statuses"));
     static final Section TIMEOUTS = new Section(
             "switchyard.timeouts",
-            List.of("connect", "client-header", "client-idle", "upstream-response", "shutdown-grace"));
-    static final Section LIMITS = new Section("switchyard.limits", List.of("max-header-size"));
+            List.of("connect", "client-header", "client-body", "client-idle", "upstream-response", "shutdown-grace"));
+    static final Section LIMITS = new Section(
+            "switchyard.limits",
+            List.of(
+                    "max-header-size",
+                    "max-uri-length",
+                    "max-header-count",
+                    "max-body-size",
+                    "max-connections",
+                    "max-connections-per-ip",
+                    "rate-per-ip",
+                    "burst"));
 
     /** In config.md order, so the doc test reports missing keys in reading order. */
     static final List<Section> SECTIONS = List.of(
@@ -85,6 +95,23 @@ final class Schema {
     static final long MIN_HEADER_SIZE = 1024;
     /** 1m: a head that large is an attack, not a request; Netty's own default is 8k. */
     static final long MAX_HEADER_SIZE = 1024 * 1024;
+
+    /** 256: a path plus a short query; anything shorter would refuse ordinary shop URLs. */
+    static final long MIN_URI_LENGTH = 256;
+    /** 1m: as for the head; Netty refuses longer request lines itself. */
+    static final long MAX_URI_LENGTH = 1024 * 1024;
+
+    /** HAProxy's own compile-time ceiling is 101 by default; 10,000 is far past any browser. */
+    static final int MAX_HEADER_COUNT = 10_000;
+
+    /** Upper bound for rate-per-ip and burst: a million a second is no limit at all. */
+    static final int MAX_RATE = 1_000_000;
+
+    /** The admin bind when an admin block names none: loopback, as config.md asks. */
+    static final HostPort DEFAULT_ADMIN_BIND = new HostPort("127.0.0.1", 9090);
+
+    /** A shorter token can be guessed by trying; 16 random characters cannot. */
+    static final int MIN_ADMIN_TOKEN_LENGTH = 16;
 
     /** Every strategy name config.md defines, in the order an error lists them. */
     static final List<String> STRATEGIES = List.of("round-robin", "least-connections");
@@ -130,6 +157,17 @@ final class Schema {
      */
     static final String TLS_NOT_SUPPORTED =
             "not supported yet: TLS on a listener; terminate TLS in front of Switchyard for now";
+
+    /** 16384 as 16k, 1048576 as 1m, else the bytes: how the range messages quote a bound. */
+    static String sizeText(long bytes) {
+        if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0) {
+            return bytes / (1024 * 1024) + "m";
+        }
+        if (bytes >= 1024 && bytes % 1024 == 0) {
+            return bytes / 1024 + "k";
+        }
+        return Long.toString(bytes);
+    }
 
     private Schema() {}
 }

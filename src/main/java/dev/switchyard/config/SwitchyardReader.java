@@ -138,8 +138,9 @@ final class SwitchyardReader {
      */
     private static AdminConfig admin(Node admin, Map<String, Node> bound) {
         admin.rejectUnknownKeys(Schema.ADMIN);
-        HostPort bind = admin.address("bind", true);
-        if (bind == null) {
+        HostPort bind = admin.has("bind") ? admin.address("bind", true) : Schema.DEFAULT_ADMIN_BIND;
+        String token = admin.string("token", "");
+        if (bind == null || token == null) {
             return null;
         }
         Node listener = bind.port() == 0 ? null : bound.get(sameAddressKey(bind));
@@ -147,7 +148,22 @@ final class SwitchyardReader {
             admin.reject("bind", "duplicate address " + bind + ", already bound by " + listener.path());
             return null;
         }
-        return new AdminConfig(bind);
+        if (!token.isEmpty() && token.length() < Schema.MIN_ADMIN_TOKEN_LENGTH) {
+            admin.reject(
+                    "token",
+                    "must be at least " + Schema.MIN_ADMIN_TOKEN_LENGTH + " characters to be a secret, got "
+                            + token.length());
+            return null;
+        }
+        if (token.isEmpty() && !bind.isLoopback()) {
+            // Anyone who reaches a non-loopback admin port could drain every server or reload the config.
+            admin.reject(
+                    "bind",
+                    bind + " is not a loopback address, so the admin endpoint needs a token: set admin.token"
+                            + " (e.g. token = ${?SWITCHYARD_ADMIN_TOKEN}) or bind to 127.0.0.1");
+            return null;
+        }
+        return new AdminConfig(bind, token.isEmpty() ? null : token);
     }
 
     /**
@@ -241,36 +257,79 @@ final class SwitchyardReader {
         timeouts.rejectUnknownKeys(Schema.TIMEOUTS);
         Duration connect = timeouts.positiveDuration("connect");
         Duration clientHeader = timeouts.positiveDuration("client-header");
+        Duration clientBody = timeouts.positiveDuration("client-body");
         Duration clientIdle = timeouts.positiveDuration("client-idle");
         Duration upstreamResponse = timeouts.positiveDuration("upstream-response");
         Duration shutdownGrace = timeouts.positiveDuration("shutdown-grace");
         if (connect == null
                 || clientHeader == null
+                || clientBody == null
                 || clientIdle == null
                 || upstreamResponse == null
                 || shutdownGrace == null) {
             return null;
         }
-        return new Timeouts(connect, clientHeader, clientIdle, upstreamResponse, shutdownGrace);
+        return new Timeouts(connect, clientHeader, clientBody, clientIdle, upstreamResponse, shutdownGrace);
     }
 
-    /** The header limit, checked against the range where it both admits requests and protects. */
+    /** Every limit, each checked against the range where it both admits requests and protects. */
     private static Limits limits(Node limits) {
         if (limits == null) {
             return null;
         }
         limits.rejectUnknownKeys(Schema.LIMITS);
-        Long maxHeaderSize = limits.bytes("max-header-size");
-        if (maxHeaderSize == null) {
+        Long maxHeaderSize = sizeWithin(limits, "max-header-size", Schema.MIN_HEADER_SIZE, Schema.MAX_HEADER_SIZE);
+        Long maxUriLength = sizeWithin(limits, "max-uri-length", Schema.MIN_URI_LENGTH, Schema.MAX_URI_LENGTH);
+        Integer maxHeaderCount = integerWithin(limits, "max-header-count", 1, Schema.MAX_HEADER_COUNT);
+        // The library refuses a negative size itself, and 0 means no limit: any size is valid.
+        Long maxBodySize = limits.bytes("max-body-size");
+        Integer maxConnections = integerWithin(limits, "max-connections", 0, Integer.MAX_VALUE);
+        Integer maxConnectionsPerIp = integerWithin(limits, "max-connections-per-ip", 0, Integer.MAX_VALUE);
+        Integer ratePerIp = integerWithin(limits, "rate-per-ip", 0, Schema.MAX_RATE);
+        Integer burst = integerWithin(limits, "burst", 1, Schema.MAX_RATE);
+        if (maxHeaderSize == null
+                || maxUriLength == null
+                || maxHeaderCount == null
+                || maxBodySize == null
+                || maxConnections == null
+                || maxConnectionsPerIp == null
+                || ratePerIp == null
+                || burst == null) {
             return null;
         }
-        if (maxHeaderSize < Schema.MIN_HEADER_SIZE || maxHeaderSize > Schema.MAX_HEADER_SIZE) {
-            limits.reject(
-                    "max-header-size",
-                    "must be between 1k and 1m (" + Schema.MIN_HEADER_SIZE + " to " + Schema.MAX_HEADER_SIZE
-                            + " bytes), got " + maxHeaderSize + " bytes");
+        return new Limits(
+                maxHeaderSize.intValue(),
+                maxUriLength.intValue(),
+                maxHeaderCount,
+                maxBodySize,
+                maxConnections,
+                maxConnectionsPerIp,
+                ratePerIp,
+                burst);
+    }
+
+    private static Long sizeWithin(Node node, String key, long min, long max) {
+        Long bytes = node.bytes(key);
+        if (bytes != null && (bytes < min || bytes > max)) {
+            node.reject(
+                    key,
+                    "must be between " + Schema.sizeText(min) + " and " + Schema.sizeText(max) + " (" + min + " to "
+                            + max + " bytes), got " + bytes + " bytes");
             return null;
         }
-        return new Limits(maxHeaderSize.intValue());
+        return bytes;
+    }
+
+    private static Integer integerWithin(Node node, String key, int min, int max) {
+        Integer value = node.integer(key);
+        if (value != null && (value < min || value > max)) {
+            node.reject(
+                    key,
+                    max == Integer.MAX_VALUE
+                            ? "must be >= " + min + (min == 0 ? " (0 = no limit)" : "") + ", got " + value
+                            : "must be between " + min + " and " + max + ", got " + value);
+            return null;
+        }
+        return value;
     }
 }

@@ -55,9 +55,15 @@ class ConfigLoaderTest {
                         Duration.ofSeconds(2),
                         Duration.ofSeconds(10),
                         Duration.ofSeconds(60),
+                        Duration.ofSeconds(60),
                         Duration.ofSeconds(30),
                         Duration.ofSeconds(30)));
-        assertThat(config.limits().maxHeaderSize()).as("16k in HOCON is 16 KiB").isEqualTo(16 * 1024);
+        assertThat(config.limits())
+                .as("reference.conf limits; 16k in HOCON is 16 KiB, 100m is 100 MiB")
+                .isEqualTo(new Limits(16 * 1024, 8 * 1024, 100, 100L * 1024 * 1024, 10_000, 0, 0, 100));
+        assertThat(config.limits().rateLimited())
+                .as("no rate limit unless asked")
+                .isFalse();
         assertThat(config.routes())
                 .as("route without host matches any host, prefix defaults to /")
                 .containsExactly(new RouteConfig(null, "/", "web"));
@@ -154,7 +160,7 @@ class ConfigLoaderTest {
         assertThat(config.routes()).as("it routes by host").anyMatch(route -> route.host() != null);
         assertThat(config.admin())
                 .as("the sample shows the admin endpoint on loopback")
-                .isEqualTo(new AdminConfig(new HostPort("127.0.0.1", 9090)));
+                .isEqualTo(new AdminConfig(new HostPort("127.0.0.1", 9090), null));
         assertThat(config.pools().values())
                 .as("and a health check on every pool")
                 .allMatch(pool -> pool.healthCheck() != null);
@@ -595,7 +601,7 @@ class ConfigLoaderTest {
 
         assertThat(load(hocon).admin())
                 .as("the admin block as written")
-                .isEqualTo(new AdminConfig(new HostPort("127.0.0.1", 9090)));
+                .isEqualTo(new AdminConfig(new HostPort("127.0.0.1", 9090), null));
     }
 
     @Test
@@ -631,6 +637,89 @@ class ConfigLoaderTest {
                                 hocon,
                                 "LOCALHOST:8080",
                                 "switchyard.admin.bind: duplicate address LOCALHOST:8080, already bound by switchyard.listeners[0]"));
+    }
+
+    @Test
+    void bindsAdminToLoopbackWhenTheBlockNamesNoAddress() throws Exception {
+        String hocon = MINIMAL.replace("pools {", "admin {}\n  pools {");
+
+        assertThat(load(hocon).admin())
+                .as("an admin block without bind listens on loopback only")
+                .isEqualTo(new AdminConfig(new HostPort("127.0.0.1", 9090), null));
+    }
+
+    @Test
+    void readsAdminTokenAndKeepsItOutOfToString() throws Exception {
+        String hocon = MINIMAL.replace(
+                "pools {", "admin { bind = \"0.0.0.0:0\", token = \"s3cret-s3cret-s3cret\" }\n  pools {");
+
+        AdminConfig admin = load(hocon).admin();
+
+        assertThat(admin.token()).as("the token as written").isEqualTo("s3cret-s3cret-s3cret");
+        assertThat(admin.toString()).as("a printed config must not leak it").doesNotContain("s3cret");
+    }
+
+    @Test
+    void refusesNonLoopbackAdminWithoutToken() throws IOException {
+        String hocon = MINIMAL.replace("pools {", "admin {\n bind = \"0.0.0.0:9090\"\n }\n  pools {");
+
+        assertThat(errorsOf(hocon))
+                .as("anyone reaching the port could drain servers or reload; the error says how to fix it")
+                .containsExactly(at(
+                        hocon,
+                        "0.0.0.0:9090",
+                        "switchyard.admin.bind: 0.0.0.0:9090 is not a loopback address, so the admin endpoint"
+                                + " needs a token: set admin.token (e.g. token = ${?SWITCHYARD_ADMIN_TOKEN}) or bind"
+                                + " to 127.0.0.1"));
+    }
+
+    @Test
+    void refusesAShortAdminToken() throws IOException {
+        String hocon = MINIMAL.replace("pools {", "admin {\n token = \"abc\"\n }\n  pools {");
+
+        assertThat(errorsOf(hocon))
+                .as("a guessable secret is no secret")
+                .containsExactly(at(
+                        hocon,
+                        "token = \"abc\"",
+                        "switchyard.admin.token: must be at least 16 characters to be a secret, got 3"));
+    }
+
+    @Test
+    void readsEveryLimit() throws Exception {
+        String hocon = MINIMAL.replace("pools {", """
+                limits {
+                    max-uri-length = 2k, max-header-count = 50, max-body-size = 1m, max-connections = 0
+                    max-connections-per-ip = 20, rate-per-ip = 5, burst = 10
+                  }
+                  timeouts { client-body = 5s }
+                  pools {""");
+
+        SwitchyardConfig config = load(hocon);
+
+        assertThat(config.limits())
+                .as("each limit as written, the head size from reference.conf")
+                .isEqualTo(new Limits(16 * 1024, 2048, 50, 1024 * 1024, 0, 20, 5, 10));
+        assertThat(config.limits().rateLimited()).isTrue();
+        assertThat(config.timeouts().clientBody()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "max-uri-length = 100 | switchyard.limits.max-uri-length: must be between 256 and 1m (256 to 1048576 bytes), got 100 bytes",
+                "max-header-count = 0 | switchyard.limits.max-header-count: must be between 1 and 10000, got 0",
+                "max-body-size = -1 | switchyard.limits.max-body-size: expected a size such as 16k or 1m, got number -1",
+                "max-connections = -1 | switchyard.limits.max-connections: must be >= 0 (0 = no limit), got -1",
+                "max-connections-per-ip = -5 | switchyard.limits.max-connections-per-ip: must be >= 0 (0 = no limit), got -5",
+                "rate-per-ip = 2000000 | switchyard.limits.rate-per-ip: must be between 0 and 1000000, got 2000000",
+                "burst = 0 | switchyard.limits.burst: must be between 1 and 1000000, got 0",
+            })
+    void refusesLimitsOutOfRange(String line, String error) throws IOException {
+        String hocon = MINIMAL.replace("pools {", "limits {\n " + line + "\n }\n  pools {");
+
+        assertThat(errorsOf(hocon)).as(line).containsExactly(at(hocon, line, error));
     }
 
     // ---- access log ----

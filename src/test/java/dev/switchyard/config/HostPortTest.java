@@ -85,4 +85,27 @@ class HostPortTest {
                 .as("a record built in code obeys the same range as a parsed one")
                 .withMessage("port 65536 out of range 0-65535");
     }
+
+    @ParameterizedTest
+    @CsvSource({
+        "127.0.0.1, true",
+        "127.1.2.3, true",
+        "localhost, true",
+        "LOCALHOST, true",
+        "::1, true",
+        "0:0:0:0:0:0:0:1, true",
+        "0.0.0.0, false",
+        "10.0.0.1, false",
+        "128.0.0.1, false",
+        "127.0.0.256, false",
+        "127.0.0, false",
+        "127.example.com, false",
+        "localhost.example.com, false",
+        "::, false",
+        "fe80::1, false",
+        "admin.internal, false"
+    })
+    void tellsLoopbackFromTextAlone(String host, boolean loopback) {
+        assertThat(new HostPort(host, 9090).isLoopback()).as(host).isEqualTo(loopback);
+    }
 }
