@@ -36,7 +36,7 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
                         new ClientTimeoutHandler(
                                 config.timeouts().clientHeader(),
                                 config.timeouts().clientIdle()),
-                        new HttpServerCodec(Codecs.decoderConfig(config.limits().maxHeaderSize())),
-                        new RequestHandler(snapshots));
+                        new HttpServerCodec(Codecs.requestDecoderConfig(config.limits())),
+                        new RequestHandler(snapshots, config.limits()));
     }
 }
