@@ -35,6 +35,7 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
                         traffic,
                         new ClientTimeoutHandler(
                                 config.timeouts().clientHeader(),
+                                config.timeouts().clientBody(),
                                 config.timeouts().clientIdle()),
                         new HttpServerCodec(Codecs.requestDecoderConfig(config.limits())),
                         new RequestHandler(snapshots, config.limits()));

@@ -165,6 +165,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
         }
         if (last) {
             receiving = false;
+            timeouts.stopBodyClock();
         }
         if (exchange != null) {
             exchange.onRequestContent(content);
@@ -319,6 +320,13 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
             wanted = true;
         } else if (receiving) {
             wanted = exchange == null ? answered : exchange.wantsRequestBody();
+            // client-body measures the client's silence only while we ask for body: a pause
+            // for back-pressure (or a backend still connecting) is our silence, not the client's.
+            if (wanted) {
+                timeouts.startBodyClock();
+            } else {
+                timeouts.stopBodyClock();
+            }
         } else {
             wanted = false;
         }
@@ -360,6 +368,12 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
         }
         if (evt == ClientTimeoutHandler.HEAD_TIMEOUT) {
             rejectAndClose(HttpResponseStatus.REQUEST_TIMEOUT, "request head not received in time");
+            return;
+        }
+        if (evt == ClientTimeoutHandler.BODY_TIMEOUT) {
+            if (!closing && busy && receiving) {
+                cutOff(HttpResponseStatus.REQUEST_TIMEOUT, "request body not received in time");
+            }
             return;
         }
         super.userEventTriggered(ctx, evt);
