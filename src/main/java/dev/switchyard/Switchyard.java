@@ -120,7 +120,7 @@ public final class Switchyard implements AutoCloseable, AdminActions {
         return new Connector(
                 transport,
                 config.timeouts().connect(),
-                Codecs.decoderConfig(config.limits().maxHeaderSize()));
+                Codecs.responseDecoderConfig(config.limits().maxHeaderSize()));
     }
 
     private HealthChecker newHealthChecker(RuntimeSnapshot runtime) {

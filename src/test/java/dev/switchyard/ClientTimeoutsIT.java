@@ -1,31 +1,56 @@
 package dev.switchyard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.switchyard.testkit.ProxyFixture;
 import dev.switchyard.testkit.RawHttp;
 import dev.switchyard.testkit.TestBackend;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Slow or idle clients lose their connection on time; a client within the limits does not. */
+/**
+ * Slow or idle clients lose their connection on time; a client within the limits does not.
+ * Requests with {@code Host: stall} go to a backend of their own, so its open connections
+ * tell whether the proxy closed the one a stalled request used.
+ */
 class ClientTimeoutsIT {
 
+    private static final long CLIENT_BODY_MILLIS = 400;
+
     private static TestBackend backend;
+    private static TestBackend stall;
     private static ProxyFixture proxy;
 
     @BeforeAll
     static void start() throws Exception {
         backend = TestBackend.start("s1");
-        proxy = ProxyFixture.inFrontOf("timeouts { client-header = 700ms, client-idle = 1s }", backend);
+        stall = TestBackend.start("stall");
+        proxy = ProxyFixture.start("""
+                switchyard {
+                  threads = 2
+                  listeners = [ { name = public, bind = "127.0.0.1:0" } ]
+                  routes = [
+                    { host = "stall", path-prefix = "/", pool = stall }
+                    { path-prefix = "/", pool = web }
+                  ]
+                  pools {
+                    web { servers = [ { address = "%s" } ] }
+                    stall { servers = [ { address = "%s" } ] }
+                  }
+                  timeouts { client-header = 700ms, client-body = %dms, client-idle = 1s }
+                }
+                """.formatted(backend.address(), stall.address(), CLIENT_BODY_MILLIS));
     }
 
     @AfterAll
     static void stop() {
         proxy.close();
         backend.close();
+        stall.close();
     }
 
     @Test
@@ -86,5 +111,78 @@ class ClientTimeoutsIT {
                         .isLessThan(1000L);
             }
         }
+    }
+
+    @Test
+    void answers408AndClosesWhenABodyStalls() throws Exception {
+        int seen = stall.seen().size();
+        long before = stall.bodyBytesReceived();
+        try (RawHttp client = proxy.raw()) {
+            client.send("POST /upload HTTP/1.1\r\nHost: stall\r\nContent-Length: 10000\r\n\r\n" + "b".repeat(1000));
+            long stalled = System.nanoTime();
+            RawHttp.Response response = client.read();
+            long millis = Duration.ofNanos(System.nanoTime() - stalled).toMillis();
+            assertThat(response.status()).isEqualTo(408);
+            assertThat(response.header("Connection")).isEqualToIgnoringCase("close");
+            assertThat(client.closedByPeer()).isTrue();
+            assertThat(millis)
+                    .as("cut off after client-body (400 ms) of silence, not much later")
+                    .isBetween(CLIENT_BODY_MILLIS - 100, 5000L);
+        }
+        assertThat(stall.seen().size()).as("the head was forwarded").isEqualTo(seen + 1);
+        awaitStallConnectionsClosed();
+        assertThat(stall.bodyBytesReceived() - before).isLessThanOrEqualTo(1000);
+    }
+
+    @Test
+    void closesWithoutA408WhenABodyStallsAfterTheResponseStarted() throws Exception {
+        try (RawHttp client = proxy.raw()) {
+            // /echo answers at once and streams the body back as it arrives.
+            client.send("POST /echo HTTP/1.1\r\nHost: stall\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n");
+            assertThat(client.readHead()).startsWith("HTTP/1.1 200");
+            String rest = new String(client.readRest(), StandardCharsets.ISO_8859_1);
+            assertThat(rest)
+                    .as("the echo, then a close: no 408 after a started response, no final chunk")
+                    .contains("hello")
+                    .doesNotContain("408")
+                    .doesNotEndWith("0\r\n\r\n");
+        }
+        awaitStallConnectionsClosed();
+    }
+
+    /**
+     * The backend takes no body for three times client-body: the proxy stops reading the client
+     * meanwhile, and that silence is the proxy's, so the upload goes through. The body is far
+     * larger than every socket buffer on the way, so the client is really held back.
+     */
+    @Test
+    void doesNotCutABodyPausedByBackPressure() throws Exception {
+        long pauseMillis = 3 * CLIENT_BODY_MILLIS;
+        int pieces = 512;
+        byte[] piece = new byte[64 * 1024];
+        java.util.Arrays.fill(piece, (byte) 'p');
+        long total = (long) pieces * piece.length;
+        try (RawHttp client = proxy.raw()) {
+            long start = System.nanoTime();
+            client.send(
+                    "POST /pause?ms=" + pauseMillis + " HTTP/1.1\r\nHost: x\r\nContent-Length: " + total + "\r\n\r\n");
+            for (int i = 0; i < pieces; i++) {
+                client.send(piece);
+            }
+            long sendMillis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+            RawHttp.Response response = client.read();
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.text()).startsWith(total + " ");
+            assertThat(sendMillis)
+                    .as("the client was held back by back-pressure for longer than client-body")
+                    .isGreaterThanOrEqualTo(pauseMillis - 100);
+        }
+    }
+
+    /** Within 3 s: a close, not the 4 s idle timeout of a pooled connection (Connector). */
+    private static void awaitStallConnectionsClosed() {
+        await("the backend connection of the cut request is closed, not pooled")
+                .atMost(Duration.ofSeconds(3))
+                .until(() -> stall.openConnections() == 0);
     }
 }

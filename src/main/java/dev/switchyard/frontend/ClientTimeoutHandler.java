@@ -10,8 +10,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * The client-side clocks: {@code timeouts.client-header} bounds the time from a request's
  * first byte (or from accept, for a connection's first request) to its complete head, which
- * is what defeats slowloris; {@code timeouts.client-idle} bounds the quiet time between two
- * requests on a kept-alive connection. Sits before the HTTP codec so it sees raw bytes.
+ * is what defeats slowloris; {@code timeouts.client-body} bounds the silence between two
+ * pieces of a request body, but only while the request handler asks for body (reads paused
+ * for back-pressure are not the client's fault); {@code timeouts.client-idle} bounds the
+ * quiet time between two requests on a kept-alive connection. Sits before the HTTP codec so
+ * it sees raw bytes.
  *
  * <p>Event-loop confined. One timer task per connection at a time: moving a deadline only
  * writes a field, and the task re-arms itself when it fires early, so the per-request path
@@ -27,13 +30,25 @@ final class ClientTimeoutHandler extends ChannelInboundHandlerAdapter {
         }
     };
 
+    /** Fired down the pipeline when a request body went silent for longer than client-body. */
+    static final Object BODY_TIMEOUT = new Object() {
+        @Override
+        public String toString() {
+            return "BODY_TIMEOUT";
+        }
+    };
+
     private enum Phase {
         IDLE,
         HEAD,
+        /** Body bytes are wanted: every byte read moves the deadline. */
+        BODY,
+        /** No client clock: a request is served, or reading its body is paused. */
         BUSY
     }
 
     private final long headNanos;
+    private final long bodyNanos;
     private final long idleNanos;
     private ChannelHandlerContext ctx;
     private Phase phase = Phase.HEAD;
@@ -42,8 +57,9 @@ final class ClientTimeoutHandler extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> timer;
     private long timerFiresAt;
 
-    ClientTimeoutHandler(Duration clientHeader, Duration clientIdle) {
+    ClientTimeoutHandler(Duration clientHeader, Duration clientBody, Duration clientIdle) {
         this.headNanos = clientHeader.toNanos();
+        this.bodyNanos = clientBody.toNanos();
         this.idleNanos = clientIdle.toNanos();
     }
 
@@ -66,6 +82,8 @@ final class ClientTimeoutHandler extends ChannelInboundHandlerAdapter {
             }
             if (phase == Phase.HEAD) {
                 headBytesSeen = true;
+            } else if (phase == Phase.BODY) {
+                deadline = System.nanoTime() + bodyNanos;
             }
         }
         super.channelRead(ctx, msg);
@@ -84,6 +102,23 @@ final class ClientTimeoutHandler extends ChannelInboundHandlerAdapter {
     void headReceived() {
         phase = Phase.BUSY;
         headBytesSeen = false;
+    }
+
+    /**
+     * The request handler asks the client for body bytes: the client-body clock runs from now,
+     * unless it already runs (then only bytes move it, not repeated asking).
+     */
+    void startBodyClock() {
+        if (phase != Phase.BODY) {
+            arm(Phase.BODY, bodyNanos);
+        }
+    }
+
+    /** Body bytes are not wanted now (back-pressure) or no more are due: the clock stops. */
+    void stopBodyClock() {
+        if (phase == Phase.BODY) {
+            phase = Phase.BUSY;
+        }
     }
 
     /** The connection waits for its next request. */
@@ -119,7 +154,11 @@ final class ClientTimeoutHandler extends ChannelInboundHandlerAdapter {
             schedule(left);
             return;
         }
-        if (phase == Phase.HEAD && headBytesSeen) {
+        if (phase == Phase.BODY) {
+            // The handler knows whether a 408 can still be sent or only a close.
+            phase = Phase.BUSY;
+            ctx.fireUserEventTriggered(BODY_TIMEOUT);
+        } else if (phase == Phase.HEAD && headBytesSeen) {
             // Part of a head arrived: the client deserves to know why it is cut off (408).
             ctx.fireUserEventTriggered(HEAD_TIMEOUT);
         } else {

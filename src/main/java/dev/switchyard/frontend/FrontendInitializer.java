@@ -35,8 +35,9 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
                         traffic,
                         new ClientTimeoutHandler(
                                 config.timeouts().clientHeader(),
+                                config.timeouts().clientBody(),
                                 config.timeouts().clientIdle()),
-                        new HttpServerCodec(Codecs.decoderConfig(config.limits().maxHeaderSize())),
-                        new RequestHandler(snapshots));
+                        new HttpServerCodec(Codecs.requestDecoderConfig(config.limits())),
+                        new RequestHandler(snapshots, config.limits()));
     }
 }

@@ -1,11 +1,13 @@
 package dev.switchyard.frontend;
 
+import dev.switchyard.config.Limits;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -15,46 +17,67 @@ import java.util.List;
  * Whether a decoded request head may be forwarded at all. The codec already refuses most
  * malformed input (its failure is a value on the message, netty-notes §9); this adds the
  * RFC 9112 framing rules a proxy must hold itself so that a backend can never read the
- * request differently than we did. Stateless.
+ * request differently than we did, and the exact head limits of {@code switchyard.limits}.
+ * Stateless.
  */
 final class RequestCheck {
 
+    /** Why a request is refused: the status and a short, client-safe explanation. */
+    record Refusal(HttpResponseStatus status, String reason) {}
+
     private RequestCheck() {}
 
-    /** The status to refuse {@code request} with, or null when it may be served. */
-    static HttpResponseStatus refusal(HttpRequest request) {
+    /**
+     * Why {@code request} may not be served, or null when it may. The decoder's own verdict
+     * comes first, then the framing rules, then {@code limits}: a request that is both
+     * malformed and too large is told it is malformed.
+     */
+    static Refusal refusal(HttpRequest request, Limits limits) {
         DecoderResult result = request.decoderResult();
         if (result.isFailure()) {
             Throwable cause = result.cause();
             if (cause instanceof TooLongHttpLineException) {
-                return HttpResponseStatus.REQUEST_URI_TOO_LONG; // RFC 9110 §15.5.15
+                // The decoder's line limit is sized from max-uri-length (Codecs).
+                return new Refusal(
+                        HttpResponseStatus.REQUEST_URI_TOO_LONG, // RFC 9110 §15.5.15
+                        "request target longer than limits.max-uri-length");
             }
             if (cause instanceof TooLongHttpHeaderException) {
-                return HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE; // RFC 6585 §5
+                return new Refusal(
+                        HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, // RFC 6585 §5
+                        "request head larger than limits.max-header-size");
             }
-            return HttpResponseStatus.BAD_REQUEST;
+            return new Refusal(HttpResponseStatus.BAD_REQUEST, "malformed request");
         }
-        return reasonOrNull(request) == null
-                ? null
-                : HttpMethod.CONNECT.equals(request.method())
-                        ? HttpResponseStatus.METHOD_NOT_ALLOWED
-                        : HttpResponseStatus.BAD_REQUEST;
+        String malformed = reasonOrNull(request);
+        if (malformed != null) {
+            return new Refusal(
+                    HttpMethod.CONNECT.equals(request.method())
+                            ? HttpResponseStatus.METHOD_NOT_ALLOWED
+                            : HttpResponseStatus.BAD_REQUEST,
+                    malformed);
+        }
+        return overLimit(request, limits);
     }
 
-    /** A short, client-safe explanation for the refusal. */
-    static String reason(HttpRequest request) {
-        DecoderResult result = request.decoderResult();
-        if (result.isFailure()) {
-            Throwable cause = result.cause();
-            if (cause instanceof TooLongHttpLineException) {
-                return "request line too long";
-            }
-            if (cause instanceof TooLongHttpHeaderException) {
-                return "request head larger than limits.max-header-size";
-            }
-            return "malformed request";
+    private static Refusal overLimit(HttpRequest request, Limits limits) {
+        if (request.uri().length() > limits.maxUriLength()) {
+            return new Refusal(
+                    HttpResponseStatus.REQUEST_URI_TOO_LONG, "request target longer than limits.max-uri-length");
         }
-        return reasonOrNull(request);
+        // size() counts field lines, so a repeated name counts once per line, as it was sent.
+        if (request.headers().size() > limits.maxHeaderCount()) {
+            return new Refusal(
+                    HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+                    "more header fields than limits.max-header-count");
+        }
+        // The decoder accepted the head, so a Content-Length present is one valid number.
+        if (limits.maxBodySize() > 0 && HttpUtil.getContentLength(request, -1L) > limits.maxBodySize()) {
+            return new Refusal(
+                    HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, // RFC 9110 §15.5.14
+                    "Content-Length larger than limits.max-body-size");
+        }
+        return null;
     }
 
     /**

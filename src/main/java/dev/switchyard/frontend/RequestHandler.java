@@ -2,6 +2,7 @@ package dev.switchyard.frontend;
 
 import dev.switchyard.accesslog.AccessLog;
 import dev.switchyard.accesslog.AccessLogEntry;
+import dev.switchyard.config.Limits;
 import dev.switchyard.proxy.Downstream;
 import dev.switchyard.proxy.ErrorResponses;
 import dev.switchyard.proxy.Exchange;
@@ -49,6 +50,9 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
     };
 
     private final Supplier<RuntimeSnapshot> snapshots;
+    /** The connection's limits: the same snapshot its decoder was sized from. */
+    private final Limits limits;
+
     private final ArrayDeque<HttpObject> pending = new ArrayDeque<>(2);
     private ChannelHandlerContext ctx;
     private ClientTimeoutHandler timeouts;
@@ -68,9 +72,12 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
     private HttpRequest currentHead;
 
     private long headStartNanos;
+    /** Body bytes of the current request read so far, against {@code limits.max-body-size}. */
+    private long bodyBytes;
 
-    RequestHandler(Supplier<RuntimeSnapshot> snapshots) {
+    RequestHandler(Supplier<RuntimeSnapshot> snapshots, Limits limits) {
         this.snapshots = snapshots;
+        this.limits = limits;
     }
 
     @Override
@@ -114,11 +121,14 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
         receiving = true;
         answered = false;
         responseStarted = false;
+        bodyBytes = 0;
         headStartNanos = System.nanoTime();
         currentHead = request;
-        HttpResponseStatus refusal = RequestCheck.refusal(request);
+        RequestCheck.Refusal refusal = RequestCheck.refusal(request, limits);
         if (refusal != null) {
-            rejectAndClose(refusal, RequestCheck.reason(request));
+            // Also a Content-Length over max-body-size: refused before anything is forwarded
+            // (so no 100 Continue either), and the body is never read.
+            rejectAndClose(refusal.status(), refusal.reason());
             return;
         }
         RuntimeSnapshot snapshot = snapshots.get();
@@ -138,22 +148,24 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
         if (content.decoderResult().isFailure()) {
             // A broken chunk: the request cannot be completed or trusted (netty-notes §9).
             content.release();
-            Throwable cause = content.decoderResult().cause();
-            if (exchange != null) {
-                Exchange current = exchange;
-                exchange = null;
-                current.onClientClosed();
-            }
-            if (responseStarted) {
-                abort();
-            } else {
-                currentHead = null; // the exchange already logged this request
-                rejectAndClose(HttpResponseStatus.BAD_REQUEST, "malformed body: " + cause.getMessage());
-            }
+            cutOff(
+                    HttpResponseStatus.BAD_REQUEST,
+                    "malformed body: " + content.decoderResult().cause().getMessage());
             return;
+        }
+        if (limits.maxBodySize() > 0) {
+            bodyBytes += content.content().readableBytes();
+            if (bodyBytes > limits.maxBodySize()) {
+                // Only a chunked body gets here (a Content-Length was checked at the head). The
+                // piece that crosses the limit is not forwarded: the backend never gets more.
+                content.release();
+                cutOff(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request body larger than limits.max-body-size");
+                return;
+            }
         }
         if (last) {
             receiving = false;
+            timeouts.stopBodyClock();
         }
         if (exchange != null) {
             exchange.onRequestContent(content);
@@ -175,6 +187,25 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
         report(answer);
         forward(answer);
         exchangeComplete(keepAlive);
+    }
+
+    /**
+     * Ends a request whose body cannot be completed: the exchange is abandoned (its backend
+     * saw half a request, so that connection is closed), and the client gets {@code status}
+     * if no response byte went out yet, else just the close.
+     */
+    private void cutOff(HttpResponseStatus status, String detail) {
+        if (exchange != null) {
+            Exchange current = exchange;
+            exchange = null;
+            current.abandon(status.code());
+        }
+        if (responseStarted) {
+            abort();
+        } else {
+            currentHead = null; // the exchange, if there was one, logged this request
+            rejectAndClose(status, detail);
+        }
     }
 
     private void rejectAndClose(HttpResponseStatus status, String detail) {
@@ -240,7 +271,10 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
             return;
         }
         if (receiving) {
+            // The rest of the body is read and dropped, and the connection kept; reading may
+            // have paused for back-pressure, so ask for it here.
             answered = true;
+            readIfWanted();
             return;
         }
         nextRequest();
@@ -281,7 +315,21 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
         if (closing || !ctx.channel().isActive()) {
             return;
         }
-        boolean wanted = !busy || (receiving && (exchange == null ? answered : exchange.wantsRequestBody()));
+        boolean wanted;
+        if (!busy) {
+            wanted = true;
+        } else if (receiving) {
+            wanted = exchange == null ? answered : exchange.wantsRequestBody();
+            // client-body measures the client's silence only while we ask for body: a pause
+            // for back-pressure (or a backend still connecting) is our silence, not the client's.
+            if (wanted) {
+                timeouts.startBodyClock();
+            } else {
+                timeouts.stopBodyClock();
+            }
+        } else {
+            wanted = false;
+        }
         if (wanted && pending.isEmpty()) {
             ctx.read();
         }
@@ -320,6 +368,12 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
         }
         if (evt == ClientTimeoutHandler.HEAD_TIMEOUT) {
             rejectAndClose(HttpResponseStatus.REQUEST_TIMEOUT, "request head not received in time");
+            return;
+        }
+        if (evt == ClientTimeoutHandler.BODY_TIMEOUT) {
+            if (!closing && busy && receiving) {
+                cutOff(HttpResponseStatus.REQUEST_TIMEOUT, "request body not received in time");
+            }
             return;
         }
         super.userEventTriggered(ctx, evt);

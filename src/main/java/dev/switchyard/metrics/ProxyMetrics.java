@@ -94,7 +94,9 @@ public final class ProxyMetrics {
             ServerMeters meters = server == null ? null : servers.get(server);
             if (meters != null) {
                 meters.response(status, upstreamNanos);
-            } else {
+            } else if (status >= 500) {
+                // A request given up for the client's sake (499, or a 408/413/400 for its body)
+                // is not one that no server could serve.
                 noServer.increment();
             }
         }

@@ -154,11 +154,21 @@ public final class Exchange implements ResponseListener {
 
     /** The client went away: nothing is left to answer, so drop the upstream side too. */
     public void onClientClosed() {
+        // 499, as nginx logs it: the client closed the connection before the answer was complete.
+        abandon(499);
+    }
+
+    /**
+     * The request cannot be completed (its body broke, grew past the limit or stalled): the
+     * frontend answers it, if it still can, with {@code status}, which is what gets logged
+     * unless a backend's response already started. The backend saw half a request, so its
+     * connection is closed, never pooled.
+     */
+    public void abandon(int status) {
         if (state == State.DONE) {
             return;
         }
-        // 499, as nginx logs it: the client closed the connection before the answer was complete.
-        report(responseStatus != 0 ? responseStatus : 499, responseStatus != 0 ? server : null);
+        report(responseStatus != 0 ? responseStatus : status, responseStatus != 0 ? server : null);
         finish();
         if (upstream != null) {
             // Half a request or half a response is on that connection: never reuse it.
@@ -437,7 +447,7 @@ public final class Exchange implements ResponseListener {
 
     /**
      * Metrics and the access log, once per exchange. {@code answeredBy} is null when the
-     * answer is our own (502/503/504): it then counts as unserved, not against a server.
+     * answer is our own: a 502/503/504 then counts as unserved, never against a server.
      */
     private void report(int status, Server answeredBy) {
         if (state == State.DONE) {

@@ -84,6 +84,33 @@ public final class RawHttp implements AutoCloseable {
         return read(false);
     }
 
+    /** Reads a response head only, up to its empty line, for tests that read the body themselves. */
+    public String readHead() throws IOException {
+        StringBuilder head = new StringBuilder();
+        String line;
+        while ((line = line()) != null && !line.isEmpty()) {
+            head.append(line).append("\r\n");
+        }
+        return head.toString();
+    }
+
+    /** Everything until the peer closes (a reset ends it too); a read timeout throws. */
+    public byte[] readRest() throws IOException {
+        ByteArrayOutputStream rest = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        try {
+            int n;
+            while ((n = in.read(buffer)) != -1) {
+                rest.write(buffer, 0, n);
+            }
+        } catch (SocketTimeoutException e) {
+            throw e;
+        } catch (IOException e) {
+            // reset: what arrived before it still counts
+        }
+        return rest.toByteArray();
+    }
+
     /** True once the peer closed the connection (reads EOF within the socket timeout). */
     public boolean closedByPeer() throws IOException {
         try {

@@ -54,6 +54,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code /hop}: an answer full of hop-by-hop headers;</li>
  *   <li>{@code /unframed}: a body delimited by the close; {@code /status?code=N}: that status;</li>
  *   <li>{@code /continue}: answers {@code Expect: 100-continue} with 100 before reading the body;</li>
+ *   <li>{@code /pause?ms=N}: stops reading for N ms after the head (back-pressure on the
+ *       sender), then reads the body and answers like {@code /upload};</li>
  *   <li>anything else: 200 with the backend's name as the body.</li>
  * </ul>
  */
@@ -73,6 +75,8 @@ public final class TestBackend implements AutoCloseable {
     private final AtomicInteger healthChecks = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicLong downloadBytesSent =
+            new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong bodyBytesReceived =
             new java.util.concurrent.atomic.AtomicLong();
 
     private TestBackend(String name) throws InterruptedException {
@@ -129,6 +133,16 @@ public final class TestBackend implements AutoCloseable {
     /** Body bytes /download has handed to its socket so far, across all requests. */
     public long downloadBytesSent() {
         return downloadBytesSent.get();
+    }
+
+    /** Request body bytes received so far, across all requests and connections. */
+    public long bodyBytesReceived() {
+        return bodyBytesReceived.get();
+    }
+
+    /** TCP connections open now: whether the proxy closed or kept the ones it used. */
+    public int openConnections() {
+        return open.size();
     }
 
     /** TCP connections accepted so far: tells keep-alive reuse from a connection per request. */
@@ -207,6 +221,11 @@ public final class TestBackend implements AutoCloseable {
             }
             switch (path) {
                 case "/close" -> ctx.close();
+                case "/pause" -> {
+                    ctx.channel().config().setAutoRead(false);
+                    long ms = Long.parseLong(param(new QueryStringDecoder(head.uri()), "ms", "1000"));
+                    ctx.executor().schedule(() -> ctx.channel().config().setAutoRead(true), ms, TimeUnit.MILLISECONDS);
+                }
                 case "/continue" -> {
                     if (HttpUtil.is100ContinueExpected(head)) {
                         ctx.writeAndFlush(
@@ -227,6 +246,7 @@ public final class TestBackend implements AutoCloseable {
         private void onContent(ChannelHandlerContext ctx, HttpContent content) {
             ByteBuf data = content.content();
             received += data.readableBytes();
+            bodyBytesReceived.addAndGet(data.readableBytes());
             if (echoing) {
                 if (data.isReadable()) {
                     ctx.write(new DefaultHttpContent(data.retainedDuplicate()));
@@ -249,7 +269,7 @@ public final class TestBackend implements AutoCloseable {
         private void answer(ChannelHandlerContext ctx) {
             QueryStringDecoder query = new QueryStringDecoder(request.uri());
             switch (path) {
-                case "/upload" ->
+                case "/upload", "/pause" ->
                     send(
                             ctx,
                             HttpResponseStatus.OK,
