@@ -3,7 +3,7 @@ package dev.switchyard.config;
 /**
  * What one client may send and hold. Immutable. A limit of 0 means "no limit" where noted.
  *
- * @param maxHeaderSize         bytes a request head may take (request line and headers); more gets 431
+ * @param maxHeaderSize         bytes the header fields of a request may take (the request line not counted: maxUriLength bounds it); more gets 431
  * @param maxUriLength          characters a request target may take; more gets 414
  * @param maxHeaderCount        header fields a request may carry; more gets 431
  * @param maxBodySize           bytes a request body may take, 0 = no limit; more gets 413
