@@ -37,6 +37,9 @@ public final class Listeners implements AutoCloseable {
     private final Metrics metrics;
     private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     private final Map<String, Bound> bound = new LinkedHashMap<>();
+    // Here, not in the snapshot: open-connection counts and token buckets outlive a reload.
+    private final ConnectionLimiter connections = new ConnectionLimiter();
+    private final RateLimiter rates = new RateLimiter(System::nanoTime);
 
     private record Bound(ListenerConfig config, Channel channel) {}
 
@@ -110,7 +113,13 @@ public final class Listeners implements AutoCloseable {
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, Connector.WATER_MARK)
-                .childHandler(new FrontendInitializer(snapshots, metrics.listener(listener.name()), clients))
+                .childHandler(new FrontendInitializer(
+                        snapshots,
+                        metrics.listener(listener.name()),
+                        clients,
+                        connections,
+                        connections.listener(listener.name()),
+                        rates))
                 .bind(listener.bind().host(), listener.bind().port())
                 .sync()
                 .channel();

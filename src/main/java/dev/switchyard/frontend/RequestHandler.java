@@ -16,12 +16,14 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -53,6 +55,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
     /** The connection's limits: the same snapshot its decoder was sized from. */
     private final Limits limits;
 
+    private final RateLimiter rates;
     private final ArrayDeque<HttpObject> pending = new ArrayDeque<>(2);
     private ChannelHandlerContext ctx;
     private ClientTimeoutHandler timeouts;
@@ -75,9 +78,10 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
     /** Body bytes of the current request read so far, against {@code limits.max-body-size}. */
     private long bodyBytes;
 
-    RequestHandler(Supplier<RuntimeSnapshot> snapshots, Limits limits) {
+    RequestHandler(Supplier<RuntimeSnapshot> snapshots, Limits limits, RateLimiter rates) {
         this.snapshots = snapshots;
         this.limits = limits;
+        this.rates = rates;
     }
 
     @Override
@@ -132,6 +136,11 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
             return;
         }
         RuntimeSnapshot snapshot = snapshots.get();
+        long wait = rateLimitWait(snapshot.config().limits());
+        if (wait > 0) {
+            answerLocally(request, HttpResponseStatus.TOO_MANY_REQUESTS, "rate limit of this address", wait);
+            return;
+        }
         Pool pool = snapshot.router().route(request.headers().get("host"), request.uri());
         if (pool == null) {
             answerLocally(request, HttpResponseStatus.NOT_FOUND, "no route for this host and path");
@@ -177,13 +186,35 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
         }
     }
 
+    /**
+     * {@code limits.rate-per-ip}: 0 if the request may pass, else nanoseconds until it could.
+     * The key is the TCP peer's address, never X-Forwarded-For, which the client writes itself.
+     */
+    private long rateLimitWait(Limits limits) {
+        if (!limits.rateLimited() || !(ctx.channel().remoteAddress() instanceof InetSocketAddress peer)) {
+            return 0;
+        }
+        return rates.acquire(peer.getAddress(), limits.ratePerIp(), limits.burst());
+    }
+
     /** A 404 or similar decided here; the request was never forwarded. */
     private void answerLocally(HttpRequest request, HttpResponseStatus status, String detail) {
+        answerLocally(request, status, detail, 0);
+    }
+
+    /**
+     * An answer decided here, never forwarded. A {@code waitNanos}
+     * above 0 becomes {@code Retry-After} in whole seconds.
+     */
+    private void answerLocally(HttpRequest request, HttpResponseStatus status, String detail, long waitNanos) {
         boolean bodyAnnounced =
                 HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
         boolean keepAlive = HttpUtil.isKeepAlive(request) && !bodyAnnounced && !draining;
         boolean http10 = !request.protocolVersion().isKeepAliveDefault();
         FullHttpResponse answer = ErrorResponses.of(status, detail, !keepAlive, keepAlive && http10);
+        if (waitNanos > 0) {
+            answer.headers().set(HttpHeaderNames.RETRY_AFTER, RateLimiter.retryAfterSeconds(waitNanos));
+        }
         report(answer);
         forward(answer);
         exchangeComplete(keepAlive);

@@ -12,6 +12,8 @@ public final class ListenerMeters {
     private final Counter accepted;
     private final Counter received;
     private final Counter sent;
+    private final Counter refusedAtListenerLimit;
+    private final Counter refusedAtIpLimit;
 
     ListenerMeters(MeterRegistry registry, String listener) {
         accepted = Counter.builder("switchyard.listener.connections.accepted")
@@ -32,6 +34,16 @@ public final class ListenerMeters {
                 .description("Bytes written to clients")
                 .tag("listener", listener)
                 .register(registry);
+        refusedAtListenerLimit = refused(registry, listener, "listener-limit");
+        refusedAtIpLimit = refused(registry, listener, "ip-limit");
+    }
+
+    private static Counter refused(MeterRegistry registry, String listener, String reason) {
+        return Counter.builder("switchyard.connections.refused")
+                .description("Client connections closed at accept because a connection limit was reached")
+                .tag("listener", listener)
+                .tag("reason", reason)
+                .register(registry);
     }
 
     public void connectionOpened() {
@@ -41,6 +53,16 @@ public final class ListenerMeters {
 
     public void connectionClosed() {
         open.decrementAndGet();
+    }
+
+    /** A connection closed at accept: {@code limits.max-connections} was reached. */
+    public void refusedAtListenerLimit() {
+        refusedAtListenerLimit.increment();
+    }
+
+    /** A connection closed at accept: {@code limits.max-connections-per-ip} was reached. */
+    public void refusedAtIpLimit() {
+        refusedAtIpLimit.increment();
     }
 
     public void received(int bytes) {

@@ -11,7 +11,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The answers Switchyard writes itself (400, 404, 408, 431, 502, 503, 504): a status line,
+ * The answers Switchyard writes itself (400, 404, 408, 429, 431, 502, 503, 504): a status line,
  * a short plain-text body saying what happened, and explicit framing, so a client never
  * waits for more. Stateless.
  */

@@ -34,7 +34,15 @@ public final class RawHttp implements AutoCloseable {
     private final OutputStream out;
 
     public RawHttp(InetSocketAddress address) throws IOException {
+        this(address, null);
+    }
+
+    /** Connects from {@code local} (any port), e.g. 127.0.0.2 to be another client IP; null: any. */
+    public RawHttp(InetSocketAddress address, java.net.InetAddress local) throws IOException {
         socket = new Socket();
+        if (local != null) {
+            socket.bind(new InetSocketAddress(local, 0));
+        }
         socket.connect(address, 5000);
         socket.setSoTimeout(15_000);
         in = new java.io.BufferedInputStream(socket.getInputStream());
