@@ -3,6 +3,11 @@
 # front of one nginx backend answering from memory on loopback. wrk drives closed-loop load.
 #
 #   bench/perf/run.sh       # the whole matrix, ~22 min on 2 cores; writes bench/results/perf-<date>*.
+#   QUICK=1 bench/perf/run.sh   # ~2 min: N=2, ka64-small and ka1000-small, Switchyard and HAProxy,
+#                               # one round, no access-log comparison, no JFR (every one overridable)
+#
+# Switchyard runs through bin/switchyard, so with exactly the launcher's JVM flags (the ones an
+# operator gets); SY_JAVA_OPTS adds flags after them (SWITCHYARD_JAVA_OPTS), for experiments.
 #
 # Per N in $THREADS (event loops / nbthread / worker_processes), the three proxies are started
 # once and reused for every round (JIT warm-up is paid once per N). Each round runs every load
@@ -15,10 +20,10 @@
 # Environment: ROUNDS (3), WARMUP s (2), DURATION s (7), THREADS ("1 2"; "" skips the matrix), LOADS (all five:
 # ka64-small ka64-large ka1000-small ka1000-large close64-small), TARGETS ("direct switchyard
 # haproxy nginx"), ACCESSLOG=0 skips the access-log comparison, ACCESSLOG_ROUNDS (ROUNDS), PREWARM s of
-# load on each access-log Switchyard before its rounds (10), JFR=0 skips the profile,
+# load on each freshly started Switchyard before its first round (10), JFR=0 skips the profile,
 # PORT_BASE (19280: backend; +1 Switchyard, +2 HAProxy, +3 nginx, +4/+5 access-log pair,
 # +10/+11 their admin), JAR (target/switchyard.jar, built if missing; always copied first),
-# SY_JVM (the flags below), RESULT_DIR (bench/results), TAG (perf-<UTC date>),
+# SY_JAVA_OPTS (empty: the launcher's flags only), RESULT_DIR (bench/results), TAG (perf-<UTC date>),
 # TOTAL_TIMEOUT s (1800), KEEP=1 keeps the work dir (always kept when the run fails).
 # Loopback only; it starts and stops only its own processes, by PID.
 set -euo pipefail
@@ -32,6 +37,11 @@ fi
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 
+if [[ ${QUICK:-0} == 1 ]]; then
+    ROUNDS=${ROUNDS:-1}; DURATION=${DURATION:-5}; THREADS=${THREADS-2}
+    LOADS=${LOADS:-ka64-small ka1000-small}; TARGETS=${TARGETS:-switchyard haproxy}
+    ACCESSLOG=${ACCESSLOG:-0}; JFR=${JFR:-0}; TAG=${TAG:-perf-quick-$(date -u +%Y-%m-%d)}
+fi
 ROUNDS=${ROUNDS:-3}
 WARMUP=${WARMUP:-2}
 DURATION=${DURATION:-7}
@@ -40,14 +50,15 @@ LOADS=${LOADS:-ka64-small ka64-large ka1000-small ka1000-large close64-small}
 TARGETS=${TARGETS:-direct switchyard haproxy nginx}
 ACCESSLOG=${ACCESSLOG:-1}
 ACCESSLOG_ROUNDS=${ACCESSLOG_ROUNDS:-$ROUNDS}
-PREWARM=${PREWARM:-10}          # s of ka64-small load on each access-log Switchyard before its rounds
+PREWARM=${PREWARM:-10}          # s of ka64-small load on each freshly started Switchyard before measuring
 JFR=${JFR:-1}
 PORT_BASE=${PORT_BASE:-19280}
 BACKEND_PORT=$PORT_BASE
 declare -A PORT=([direct]=$PORT_BASE [switchyard]=$((PORT_BASE + 1)) [haproxy]=$((PORT_BASE + 2))
                  [nginx]=$((PORT_BASE + 3)) [sy-metrics]=$((PORT_BASE + 4)) [sy-accesslog]=$((PORT_BASE + 5)))
 ADMIN1=$((PORT_BASE + 10)); ADMIN2=$((PORT_BASE + 11))
-SY_JVM=${SY_JVM:-"-XX:+UseG1GC -Xms256m -Xmx256m -XX:MaxDirectMemorySize=256m -XX:+AlwaysPreTouch -Dio.netty.leakDetection.level=disabled"}
+SY_JAVA_OPTS=${SY_JAVA_OPTS:-}
+LAUNCHER=$ROOT/bin/switchyard
 RESULT_DIR=${RESULT_DIR:-$ROOT/bench/results}
 TAG=${TAG:-perf-$(date -u +%Y-%m-%d)}
 RAW=$RESULT_DIR/$TAG-raw.tsv
@@ -134,7 +145,7 @@ mkdir -p "$RESULT_DIR" "$WORK"/tmp-b "$WORK"/tmp-p
     echo "wrk=$(wrk -v 2>&1 | head -1)"
     echo "jar=$JAR built $(date -u -r "$JAR" +%Y-%m-%dT%H:%M:%SZ) sha256 $(sha256sum "$JAR" | cut -c1-12)"
     echo "git_head=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
-    echo "sy_jvm=$SY_JVM"
+    echo "sy_launcher=bin/switchyard SY_JAVA_OPTS=$SY_JAVA_OPTS"
     echo "rounds=$ROUNDS warmup=${WARMUP}s duration=${DURATION}s threads=$THREADS"
     echo "loads=$LOADS"
     echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -164,11 +175,13 @@ PIDS[direct]="$BACKEND_PID $(children "$BACKEND_PID")"
 start_switchyard() { # start_switchyard NAME N EXTRA [JVM_EXTRA]
     local name=$1 n=$2 extra=$3 jx=${4:-}
     fill "$HERE/switchyard.conf.in" "$WORK/$name-$n.conf" "$n" "${PORT[$name]}" "$extra"
-    # shellcheck disable=SC2086
-    java $SY_JVM $jx -jar "$WORK/switchyard.jar" --config "$WORK/$name-$n.conf" >"$WORK/$name-$n.log" 2>&1 &
+    # The launcher execs java, so $! is the JVM's PID.
+    SWITCHYARD_JAR="$WORK/switchyard.jar" SWITCHYARD_JAVA_OPTS="$SY_JAVA_OPTS $jx" \
+        "$LAUNCHER" --config "$WORK/$name-$n.conf" >"$WORK/$name-$n.log" 2>&1 &
     local pid=$!; LIVE_PIDS+=("$pid"); PIDS[$name]=$pid
     wait_http "http://127.0.0.1:${PORT[$name]}/small" "$pid" 60 \
         || { log "$name did not start"; tail -20 "$WORK/$name-$n.log" >&2; return 1; }
+    grep -q '^sy_cmdline=' "$META" || echo "sy_cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline")" >>"$META"
 }
 start_haproxy() {
     fill "$HERE/haproxy.cfg.in" "$WORK/haproxy-$1.cfg" "$1" "${PORT[haproxy]}"
@@ -245,6 +258,11 @@ for n in $THREADS; do
             haproxy) start_haproxy "$n" ;; nginx) start_nginx "$n" ;; direct) ;;
         esac
     done
+    if [[ " $TARGETS " == *" switchyard "* ]] && (( PREWARM > 0 )); then
+        # Pay the JIT warm-up before round 1, so every round measures compiled code.
+        log "N=$n: ${PREWARM}s pre-warm of Switchyard"
+        timeout $((PREWARM + 20)) wrk -t2 -c64 -d"${PREWARM}s" "http://127.0.0.1:${PORT[switchyard]}/small" >"$WORK/prewarm-N$n.txt" 2>&1 || true
+    fi
     for round in $(seq 1 "$ROUNDS"); do
         log "N=$n round $round/$ROUNDS"
         for load in $LOADS; do

@@ -132,12 +132,10 @@ class PackagingIT {
         assertThat(ok.output())
                 .as("the launcher's flags, sized from SWITCHYARD_HEAP and SWITCHYARD_DIRECT_MEMORY")
                 .contains(
-                        "-XX:+UseG1GC",
-                        "-XX:MaxGCPauseMillis=20",
+                        "-XX:+UseParallelGC",
                         "-XX:InitialHeapSize=67108864",
                         "-XX:MaxHeapSize=67108864",
                         "-XX:MaxDirectMemorySize=67108864",
-                        "-XX:+AlwaysPreTouch",
                         "-XX:+ExitOnOutOfMemoryError");
     }
 

@@ -9,6 +9,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannelRecvByteBufAllocator;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -30,6 +31,24 @@ import org.slf4j.LoggerFactory;
 public final class Listeners implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Listeners.class);
+
+    /**
+     * The kernel caps this at net.core.somaxconn (4096 on current kernels). A burst larger than
+     * the queue is not refused but dropped, and the client's SYN is resent after 1 s, then 3 s:
+     * a connection-count spike turns into multi-second connects. HAProxy asks for its maxconn.
+     */
+    static final int ACCEPT_BACKLOG = 4096;
+
+    /**
+     * Connections accepted per turn of the listener's event loop, until the queue is empty.
+     * Netty's default handle stops after one: its "maybe more" test compares the accepted fd
+     * with 1, which is never true on level-triggered epoll (Netty 4.2). Under load a turn takes
+     * tens of milliseconds, so with wrk -c1000 ~900 connections were still queued after 1 s and
+     * ~600 after 5 s, each with its request waiting: that was the multi-second p99.9 and wrk's
+     * 5 s timeouts at 1,000 connections (bench/README.md). Accepting what is queued costs one
+     * turn a few milliseconds and serves clients that have already waited.
+     */
+    static final int ACCEPTS_PER_READ = ACCEPT_BACKLOG;
 
     private final EventLoopGroup group;
     private final Transport transport;
@@ -107,8 +126,13 @@ public final class Listeners implements AutoCloseable {
         Channel channel = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannelClass())
-                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_BACKLOG, ACCEPT_BACKLOG)
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .option(
+                        ChannelOption.RCVBUF_ALLOCATOR,
+                        new ServerChannelRecvByteBufAllocator()
+                                .respectMaybeMoreData(false)
+                                .maxMessagesPerRead(ACCEPTS_PER_READ))
                 // Client reads happen on demand (netty-notes §7).
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)

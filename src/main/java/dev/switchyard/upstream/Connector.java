@@ -62,8 +62,13 @@ public final class Connector {
                                         // failOnMissingResponse: a close with a response outstanding is
                                         // reported, not mistaken for a complete close-delimited body.
                                         new HttpClientCodec(decoderConfig, false, true),
+                                        // Reader-idle, not all-idle: a pooled connection's last
+                                        // read (the response) follows its last write (the
+                                        // request), so the two fire alike, and an all-idle
+                                        // handler un-voids every write's promise to add a
+                                        // listener, on every request.
                                         new IdleStateHandler(
-                                                0, 0, POOLED_IDLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
+                                                POOLED_IDLE_TIMEOUT.toMillis(), 0, 0, TimeUnit.MILLISECONDS),
                                         new UpstreamHandler(server, home));
                     }
                 })
