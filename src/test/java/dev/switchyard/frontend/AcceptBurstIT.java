@@ -48,7 +48,7 @@ class AcceptBurstIT {
         RuntimeSnapshot snapshot = RuntimeSnapshot.build(
                 config,
                 List.of(loop),
-                new Connector(transport, Duration.ofSeconds(1), Codecs.decoderConfig(8192)),
+                new Connector(transport, Duration.ofSeconds(1), Codecs.responseDecoderConfig(8192)),
                 metrics,
                 null);
         Listeners listeners = Listeners.bind(config, group, transport, () -> snapshot, metrics);
