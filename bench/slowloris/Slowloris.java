@@ -308,13 +308,24 @@ public final class Slowloris {
 
     /** The normal client: open-loop keep-alive GETs, latency from the due time. */
     static final class Normal {
-        record Result(long[] micros, long ok, List<String> errors) {
+        /** "settled" percentiles leave out the first seconds of a phase (the slow connections' arrival). */
+        static final int SETTLE_SECONDS = 5;
+
+        /**
+         * {@code micros} sorted; {@code perSecondMax}: the slowest request due in each second
+         * of the phase, in µs, so a burst shows where it happened.
+         */
+        record Result(long[] micros, long[] settled, long[] perSecondMax, long ok, List<String> errors) {
             double ms(double percentile) {
-                if (micros.length == 0) {
+                return ms(micros, percentile);
+            }
+
+            static double ms(long[] sorted, double percentile) {
+                if (sorted.length == 0) {
                     return -1;
                 }
-                int index = (int) Math.ceil(percentile / 100.0 * micros.length) - 1;
-                return micros[Math.max(0, Math.min(micros.length - 1, index))] / 1000.0;
+                int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
+                return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1000.0;
             }
 
             void print(String phase) {
@@ -328,6 +339,20 @@ public final class Slowloris {
                         ms(99),
                         ms(99.9),
                         micros.length == 0 ? -1 : micros[micros.length - 1] / 1000.0);
+                System.out.printf(
+                        Locale.ROOT,
+                        "%s_settled_ms=%.1f/%.1f/%.1f%n",
+                        phase,
+                        ms(settled, 50),
+                        ms(settled, 99),
+                        ms(settled, 99.9));
+                long over = Arrays.stream(perSecondMax).filter(m -> m > 50_000).count();
+                System.out.printf(Locale.ROOT, "%s_seconds_over_50ms=%d/%d%n", phase, over, perSecondMax.length);
+                StringBuilder each = new StringBuilder();
+                for (long m : perSecondMax) {
+                    each.append(each.length() == 0 ? "" : " ").append(m / 1000);
+                }
+                System.out.printf(Locale.ROOT, "%s_per_second_max_ms=%s%n", phase, each);
                 System.out.printf(
                         Locale.ROOT,
                         "%s_first_errors=%s%n",
@@ -344,11 +369,12 @@ public final class Slowloris {
             byte[] request = ("GET " + path + " HTTP/1.1\r\nHost: normal\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
             List<String> errors = new CopyOnWriteArrayList<>();
             ExecutorService pool = Executors.newFixedThreadPool(connections);
-            List<Future<long[]>> parts = new ArrayList<>();
+            List<Future<long[][]>> parts = new ArrayList<>();
             for (int c = 0; c < connections; c++) {
                 int firstIndex = c;
                 parts.add(pool.submit(() -> {
                     long[] mine = new long[(count + connections - 1) / connections];
+                    long[] dueAt = new long[mine.length];
                     int n = 0;
                     Client client = null;
                     for (int i = firstIndex; i < count; i += connections) {
@@ -372,21 +398,34 @@ public final class Slowloris {
                             }
                             client = null;
                         }
+                        dueAt[n] = i;
                         mine[n++] = (System.nanoTime() - due) / 1000;
                     }
                     if (client != null) {
                         client.close();
                     }
-                    return Arrays.copyOf(mine, n);
+                    return new long[][] {Arrays.copyOf(mine, n), Arrays.copyOf(dueAt, n)};
                 }));
             }
             pool.shutdown();
-            List<long[]> all = new ArrayList<>();
-            for (Future<long[]> part : parts) {
-                all.add(part.get((long) seconds + 120, TimeUnit.SECONDS));
+            List<Long> all = new ArrayList<>();
+            List<Long> settled = new ArrayList<>();
+            long[] perSecondMax = new long[(count + rate - 1) / rate];
+            for (Future<long[][]> part : parts) {
+                long[][] got = part.get((long) seconds + 120, TimeUnit.SECONDS);
+                for (int k = 0; k < got[0].length; k++) {
+                    long latency = got[0][k];
+                    int second = (int) (got[1][k] / rate);
+                    all.add(latency);
+                    if (second >= SETTLE_SECONDS) {
+                        settled.add(latency);
+                    }
+                    perSecondMax[second] = Math.max(perSecondMax[second], latency);
+                }
             }
-            long[] micros = all.stream().flatMapToLong(Arrays::stream).sorted().toArray();
-            return new Result(micros, micros.length - errors.size(), errors);
+            long[] micros = all.stream().mapToLong(Long::longValue).sorted().toArray();
+            long[] calm = settled.stream().mapToLong(Long::longValue).sorted().toArray();
+            return new Result(micros, calm, perSecondMax, micros.length - errors.size(), errors);
         }
     }
 

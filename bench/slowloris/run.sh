@@ -201,22 +201,28 @@ echo "- load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$META"
     echo
     cat "$META"
     echo
-    echo "Latency in ms as p50 / p99 / p99.9 / max, from each request's due time (open-loop)."
+    echo "Latency in ms as p50 / p99 / p99.9 / max, from each request's due time (open-loop); \"after its first 5 s\""
+    echo "leaves out the requests due while the slow connections arrive (p50 / p99 / p99.9)."
     echo "\"Cut\": slow connections the proxy closed during the attack (each was replaced at once);"
     echo "\"lifetime\": min / median / max seconds from a cut connection's open to its close."
     echo
-    echo "| Variant | Proxy | Round | Quiet latency | Errors | Latency under attack | Errors | Slow opened | Cut | First cut (s) | Lifetime of cut (s) | How cut | First $SLOW still open at end | Proxy alive |"
-    echo "|---|---|---|---|---:|---|---:|---:|---:|---:|---|---|---:|---|"
+    echo "| Variant | Proxy | Round | Quiet latency | Errors | Latency under attack | Same, after its first 5 s | Seconds with a request > 50 ms | Errors | Slow opened | Cut | First cut (s) | Lifetime of cut (s) | How cut | First $SLOW still open at end | Proxy alive |"
+    echo "|---|---|---|---|---:|---|---|---:|---:|---:|---:|---:|---|---|---:|---|"
     awk -v RS= -F'\n' '{
         delete v
         for (i = 1; i <= NF; i++) { split($i, kv, "="); k = kv[1]; sub(/^[^=]*=/, "", $i); v[k] = $i }
         first = (v["slow_first_cut_s"] == "-1.0") ? "-" : v["slow_first_cut_s"]
-        gsub(/\//, " / ", v["quiet_ms"]); gsub(/\//, " / ", v["attack_ms"]); gsub(/\//, " / ", v["slow_lifetime_s"])
-        printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
-            v["mode"], v["target"], v["round"], v["quiet_ms"], v["quiet_errors"], v["attack_ms"], v["attack_errors"],
+        gsub(/\//, " / ", v["quiet_ms"]); gsub(/\//, " / ", v["attack_ms"]); gsub(/\//, " / ", v["attack_settled_ms"]); gsub(/\//, " / ", v["slow_lifetime_s"])
+        printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+            v["mode"], v["target"], v["round"], v["quiet_ms"], v["quiet_errors"], v["attack_ms"], v["attack_settled_ms"],
+            v["attack_seconds_over_50ms"], v["attack_errors"],
             v["slow_opened"], v["slow_cut"], first, v["slow_lifetime_s"], v["slow_cut_kinds"],
             v["slow_first_still_open"], v["proxy_alive"]
     }' "$RAW"
+    echo
+    echo "Slowest request due in each second of the attack (ms), per run:"
+    echo
+    awk -F= '/^tag=/ {tag = $2} /^attack_per_second_max_ms=/ {print "    " tag ": " $2}' "$RAW"
     echo
     echo "First errors seen by the normal client, where there were any:"
     echo

@@ -82,7 +82,8 @@ class SlowClientsIT {
 
             try (Tricklers slow = Tricklers.open(proxy.address(), SLOW_HEADS, SLOW_BODIES, "/upload")) {
                 // The body tricklers' heads were forwarded: they are exchanges in service.
-                await().atMost(Duration.ofSeconds(30))
+                await("the " + SLOW_BODIES + " slow uploads reach the backend")
+                        .atMost(Duration.ofSeconds(30))
                         .until(() -> backend.seen().stream()
                                         .filter(seen -> seen.method().equals("POST"))
                                         .count()
