@@ -15,7 +15,8 @@
 # Environment: SLOW (1000), RATE (100 GET/s), CONNECTIONS (4), WARMUP (5), QUIET (10),
 # DURATION (75: longer than nginx's 60 s default timeouts), ROUNDS (1), TARGETS
 # ("switchyard haproxy nginx"), MODES ("head body"), PORT_BASE (19480: backend; +1, +2, +3 the
-# proxies), JAR (target/switchyard.jar, built if missing; always copied first), SY_JVM,
+# proxies), JAR (target/switchyard.jar, built if missing; always copied first), SY_JAVA_OPTS
+# (flags added after the launcher's own: Switchyard runs through bin/switchyard, as an operator runs it),
 # RESULT_DIR (bench/results), TAG (slowloris-<UTC date>), TOTAL_TIMEOUT s (1500), KEEP=1 keeps
 # the work dir (always kept when the run fails). Starts and stops only its own processes, by PID.
 set -euo pipefail
@@ -41,7 +42,7 @@ MODES=${MODES:-head body}
 PORT_BASE=${PORT_BASE:-19480}
 BACKEND_PORT=$PORT_BASE
 declare -A PORT=([switchyard]=$((PORT_BASE + 1)) [haproxy]=$((PORT_BASE + 2)) [nginx]=$((PORT_BASE + 3)))
-SY_JVM=${SY_JVM:-"-XX:+UseG1GC -Xms256m -Xmx256m -XX:MaxDirectMemorySize=256m -XX:+AlwaysPreTouch -Dio.netty.leakDetection.level=disabled"}
+SY_JAVA_OPTS=${SY_JAVA_OPTS:-}
 RESULT_DIR=${RESULT_DIR:-$ROOT/bench/results}
 TAG=${TAG:-slowloris-$(date -u +%Y-%m-%d)}
 REPORT=$RESULT_DIR/$TAG.md
@@ -127,7 +128,7 @@ META=$WORK/meta.txt
     echo "- machine: $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), Linux $(uname -r)"
     echo "- $(java -version 2>&1 | head -1), $(nginx -v 2>&1), $(haproxy -v | head -1 | cut -d' ' -f1-3)"
     echo "- jar: $JAR built $(date -u -r "$JAR" +%Y-%m-%dT%H:%M:%SZ), git HEAD $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
-    echo "- Switchyard JVM: \`$SY_JVM\`"
+    echo "- Switchyard: bin/switchyard (the launcher's JVM flags) plus \`$SY_JAVA_OPTS\`"
     echo "- slow connections $SLOW, normal client $RATE GET/s over $CONNECTIONS keep-alive connections, warm-up ${WARMUP}s, quiet ${QUIET}s, attack ${DURATION}s, rounds $ROUNDS"
     echo "- load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$META"
@@ -153,8 +154,8 @@ start_proxy() { # start_proxy TARGET TAG -> PROXY_PID
     case $target in
         switchyard)
             fill "$HERE/switchyard.conf.in" "$WORK/$tag.conf" "$port"
-            # shellcheck disable=SC2086
-            java $SY_JVM -jar "$WORK/switchyard.jar" --config "$WORK/$tag.conf" >"$WORK/$tag.log" 2>&1 &
+            SWITCHYARD_JAR="$WORK/switchyard.jar" SWITCHYARD_JAVA_OPTS="$SY_JAVA_OPTS" \
+                "$ROOT/bin/switchyard" --config "$WORK/$tag.conf" >"$WORK/$tag.log" 2>&1 &
             ;;
         haproxy)
             fill "$HERE/haproxy.cfg.in" "$WORK/$tag.cfg" "$port"
