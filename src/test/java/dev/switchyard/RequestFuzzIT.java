@@ -167,7 +167,7 @@ class RequestFuzzIT {
         }
         byte[] received = exchanged.bytes();
         List<Answer> answers = new ArrayList<>();
-        String trailing = parseAnswers(received, answers, startsWith(c.bytes(), "HEAD "));
+        String trailing = parseAnswers(received, answers, isHead(c.bytes()));
         // The proxy may still be closing an abandoned backend exchange: wait until every
         // byte it sent upstream has been judged. After a case we left waiting, also until
         // nothing more arrives for a while, so a late message is counted against this case.
@@ -312,6 +312,15 @@ class RequestFuzzIT {
 
     /** What one connection got; {@code stuck}: the proxy was still waiting for the client. */
     private record Exchanged(byte[] bytes, boolean stuck) {}
+
+    /**
+     * The case is a HEAD as Netty reads it: "HEAD" and then any byte up to 0x20, since the
+     * codec splits the request line on CR, form feed and the like too (a documented
+     * departure, see bench/README.md).
+     */
+    private static boolean isHead(byte[] bytes) {
+        return bytes.length > 4 && startsWith(bytes, "HEAD") && (bytes[4] & 0xff) <= 0x20;
+    }
 
     private static boolean startsWith(byte[] bytes, int at, String prefix) {
         return bytes.length - at >= prefix.length()
