@@ -87,6 +87,15 @@ final class RequestCheck {
      */
     private static boolean isValidTarget(HttpRequest request) {
         String uri = request.uri();
+        for (int i = 0; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            // RFC 9112 §3.2 / RFC 3986: visible ASCII only. The codec lets controls and bytes
+            // >= 0x80 through, and the encoder would re-encode the latter as UTF-8: a backend
+            // would read another target than the one we routed.
+            if (c <= 0x20 || c >= 0x7f) {
+                return false;
+            }
+        }
         if (uri.startsWith("/")) {
             return true;
         }

@@ -339,6 +339,11 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
         while (!pending.isEmpty() && !closing && !(busy && !receiving)) {
             dispatch(pending.poll());
         }
+        if (exchange != null) {
+            // What was queued was read long ago: no channelReadComplete follows to flush the
+            // body it just wrote upstream, so give the exchange that signal here.
+            exchange.onClientReadComplete();
+        }
         readIfWanted();
     }
 
