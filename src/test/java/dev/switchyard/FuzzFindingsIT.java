@@ -69,4 +69,48 @@ class FuzzFindingsIT {
         }
         assertThat(backend.seen().size()).as("never forwarded").isEqualTo(before);
     }
+
+    /**
+     * bench/smuggling: an absolute-form target whose authority differs from Host was forwarded as
+     * sent, so a backend reading Host (not the authority, as RFC 9112 §3.2.2 asks) served another
+     * site than the one routed. Now it goes upstream in origin form with the authority as Host.
+     */
+    @Test
+    void forwardsAnAbsoluteFormTargetInOriginFormWithItsAuthorityAsHost() throws Exception {
+        int before = backend.seen().size();
+        try (RawHttp client = proxy.raw()) {
+            client.send("GET http://b.example:8080/cart?x=1 HTTP/1.1\r\nHost: a.example\r\n\r\n"
+                    + "GET HTTPS://c.example HTTP/1.1\r\nHost: a.example\r\n\r\n");
+            assertThat(client.read().status()).isEqualTo(200);
+            assertThat(client.read().status()).isEqualTo(200);
+        }
+        TestBackend.Seen first = backend.seen().get(before);
+        assertThat(first.uri()).isEqualTo("/cart?x=1");
+        assertThat(first.headers().getAll("Host")).containsExactly("b.example:8080");
+        TestBackend.Seen second = backend.seen().get(before + 1);
+        assertThat(second.uri()).as("an empty path is /").isEqualTo("/");
+        assertThat(second.headers().getAll("Host")).containsExactly("c.example");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://user@b.example/", "http:///x", "ftp://b.example/"})
+    void refusesAnAbsoluteFormWithUserinfoNoHostOrAnotherScheme(String target) throws Exception {
+        int before = backend.seen().size();
+        try (RawHttp client = proxy.raw()) {
+            client.send("GET " + target + " HTTP/1.1\r\nHost: a.example\r\n\r\n");
+            assertThat(client.read().status()).isEqualTo(400);
+        }
+        assertThat(backend.seen()).hasSize(before);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"HTTP/2.0", "HTTP/1.2", "HTTP/3.0"})
+    void answers505ToAnotherHttpVersion(String version) throws Exception {
+        int before = backend.seen().size();
+        try (RawHttp client = proxy.raw()) {
+            client.send("GET / " + version + "\r\nHost: a.example\r\n\r\n");
+            assertThat(client.read().status()).isEqualTo(505);
+        }
+        assertThat(backend.seen()).hasSize(before);
+    }
 }

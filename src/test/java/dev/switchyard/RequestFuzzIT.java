@@ -50,11 +50,12 @@ class RequestFuzzIT {
      * framing we refuse), 404 (a target no route matches, e.g. {@code *} or an absolute form
      * with another path), 405 (CONNECT), 408 (a head still incomplete at the client-header
      * deadline), 413 (limits.max-body-size), 414 and 431 (head limits), 501 (a transfer coding
-     * RFC 9112 §6.1 lets a server refuse as not implemented). Not 502/503/504: this backend
+     * RFC 9112 §6.1 lets a server refuse as not implemented), 505 (a version other than
+     * HTTP/1.0 or 1.1, e.g. a mutated digit). Not 502/503/504: this backend
      * answers every message its strict parser accepts, so those would mean a forwarded
      * message it could not frame.
      */
-    static final Set<Integer> LOCAL = Set.of(400, 404, 405, 408, 413, 414, 431, 501);
+    static final Set<Integer> LOCAL = Set.of(400, 404, 405, 408, 413, 414, 431, 501, 505);
 
     private static final int HEALTH_EVERY = 100;
 

@@ -49,6 +49,11 @@ final class RequestCheck {
             }
             return new Refusal(HttpResponseStatus.BAD_REQUEST, "malformed request");
         }
+        HttpVersion version = request.protocolVersion();
+        if (version.majorVersion() != 1 || version.minorVersion() > 1) {
+            // RFC 9110 §15.6.6: HTTP/2 and later do not speak this framing; nginx answers the same.
+            return new Refusal(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "only HTTP/1.0 and HTTP/1.1 are served");
+        }
         String malformed = reasonOrNull(request);
         if (malformed != null) {
             return new Refusal(
@@ -102,10 +107,54 @@ final class RequestCheck {
         if ("*".equals(uri)) {
             return HttpMethod.OPTIONS.equals(request.method());
         }
-        String lower = uri.length() > 8
-                ? uri.substring(0, 8).toLowerCase(java.util.Locale.ROOT)
-                : uri.toLowerCase(java.util.Locale.ROOT);
-        return lower.startsWith("http://") || lower.startsWith("https://");
+        int authorityStart = absoluteFormAuthorityStart(uri);
+        if (authorityStart < 0) {
+            return false;
+        }
+        int authorityEnd = authorityEnd(uri, authorityStart);
+        // An empty authority names no host; userinfo is deprecated and only ever used to make
+        // "http://trusted@evil/" look like the trusted host (RFC 9110 §4.2.4: reject it).
+        return authorityEnd > authorityStart && uri.lastIndexOf('@', authorityEnd - 1) < authorityStart;
+    }
+
+    /**
+     * Rewrites an absolute-form target ({@code http://shop.example/cart?x}) to origin form
+     * ({@code /cart?x}) with its authority as the only Host, as nginx does. RFC 9112 §3.2.2 has the
+     * authority override Host, and routing follows it; forwarded as sent, a backend that reads
+     * Host instead would serve another site than the one routed. Call only on a request that
+     * passed {@link #refusal}.
+     */
+    static void toOriginForm(HttpRequest request) {
+        String uri = request.uri();
+        int authorityStart = absoluteFormAuthorityStart(uri);
+        if (authorityStart < 0) {
+            return;
+        }
+        int authorityEnd = authorityEnd(uri, authorityStart);
+        String rest = uri.substring(authorityEnd);
+        request.headers().set(HttpHeaderNames.HOST, uri.substring(authorityStart, authorityEnd));
+        request.setUri(rest.startsWith("/") ? rest : "/" + rest);
+    }
+
+    /** Where the authority of an http or https absolute-form target starts, else -1. */
+    private static int absoluteFormAuthorityStart(String uri) {
+        if (uri.regionMatches(true, 0, "http://", 0, 7)) {
+            return 7;
+        }
+        if (uri.regionMatches(true, 0, "https://", 0, 8)) {
+            return 8;
+        }
+        return -1;
+    }
+
+    private static int authorityEnd(String uri, int authorityStart) {
+        for (int i = authorityStart; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            if (c == '/' || c == '?' || c == '#') {
+                return i;
+            }
+        }
+        return uri.length();
     }
 
     private static String reasonOrNull(HttpRequest request) {

@@ -135,6 +135,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
             rejectAndClose(refusal.status(), refusal.reason());
             return;
         }
+        RequestCheck.toOriginForm(request);
         RuntimeSnapshot snapshot = snapshots.get();
         long wait = rateLimitWait(snapshot.config().limits());
         if (wait > 0) {
