@@ -95,7 +95,7 @@ public final class Exchange implements ResponseListener {
      * body follow through {@link #onRequestContent}.
      */
     public static Exchange start(Downstream client, Pool pool, ProxySettings settings, HttpRequest request) {
-        RequestPlan plan = RequestPlan.prepare(request, client.channel().remoteAddress(), settings.scheme());
+        RequestPlan plan = RequestPlan.prepare(request, client.clientIp(), settings.scheme());
         Exchange exchange = new Exchange(client, pool, settings, request, plan);
         pool.retryBudget().recordRequest();
         exchange.attempt();
