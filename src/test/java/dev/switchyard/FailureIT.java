@@ -120,6 +120,29 @@ class FailureIT {
         }
     }
 
+    /**
+     * The response clock lives on the pooled connection and its timer is re-armed lazily: a
+     * request on a reused connection still gets the whole upstream-response window, counted
+     * from its own send, not from the previous request's.
+     */
+    @Test
+    void aReusedConnectionGivesEachRequestTheWholeResponseWindow() throws Exception {
+        try (TestBackend slow = TestBackend.start("slow");
+                ProxyFixture proxy =
+                        ProxyFixture.start(pool(1, "timeouts { upstream-response = 800ms }", slow.address()))) {
+            try (RawHttp client = proxy.raw()) {
+                client.send("GET /slow?ms=400 HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertThat(client.read().status()).isEqualTo(200);
+                long start = System.nanoTime();
+                client.send("GET /slow?ms=5000 HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertThat(client.read().status()).isEqualTo(504);
+                assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
+                        .as("the second request's own 800 ms, not what the first one left of its window")
+                        .isBetween(750L, 4000L);
+            }
+        }
+    }
+
     @Test
     void closesTheClientWhenTheBackendDiesMidResponse() throws Exception {
         try (TestBackend backend = TestBackend.start("t");

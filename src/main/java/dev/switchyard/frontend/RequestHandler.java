@@ -77,6 +77,8 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
     private long headStartNanos;
     /** Body bytes of the current request read so far, against {@code limits.max-body-size}. */
     private long bodyBytes;
+    /** The peer's IP, worked out at the first request that needs it: it cannot change. */
+    private String clientIp;
 
     RequestHandler(Supplier<RuntimeSnapshot> snapshots, Limits limits, RateLimiter rates) {
         this.snapshots = snapshots;
@@ -260,7 +262,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
             long total = head == null ? 0 : System.nanoTime() - headStartNanos;
             accessLog.log(new AccessLogEntry(
                     System.currentTimeMillis(),
-                    ForwardedHeaders.ipOf(ctx.channel().remoteAddress()),
+                    clientIp(),
                     head == null ? "-" : head.method().name(),
                     head == null ? "-" : head.uri(),
                     head == null ? "-" : head.protocolVersion().text(),
@@ -280,6 +282,14 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
     @Override
     public Channel channel() {
         return ctx.channel();
+    }
+
+    @Override
+    public String clientIp() {
+        if (clientIp == null) {
+            clientIp = ForwardedHeaders.ipOf(ctx.channel().remoteAddress());
+        }
+        return clientIp;
     }
 
     @Override

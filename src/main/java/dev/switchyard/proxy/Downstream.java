@@ -11,6 +11,14 @@ public interface Downstream {
 
     Channel channel();
 
+    /**
+     * The client's IP as X-Forwarded-For and the access log write it. The same for every
+     * request of a connection, so an implementation may work it out once.
+     */
+    default String clientIp() {
+        return ForwardedHeaders.ipOf(channel().remoteAddress());
+    }
+
     /** Writes one response part, in order, without flushing; ownership moves with it. */
     void forward(HttpObject part);
 

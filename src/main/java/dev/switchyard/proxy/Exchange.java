@@ -26,8 +26,6 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One client request and its response: picks a server, sends the request on a pooled or new
@@ -68,7 +66,6 @@ public final class Exchange implements ResponseListener {
     private boolean informational;
     private boolean upstreamKeepAlive;
     private boolean closeClientAfter;
-    private ScheduledFuture<?> responseTimer;
     /** The current attempt runs on a connection taken from the keep-alive pool. */
     private boolean onReusedConnection;
 
@@ -98,7 +95,7 @@ public final class Exchange implements ResponseListener {
      * body follow through {@link #onRequestContent}.
      */
     public static Exchange start(Downstream client, Pool pool, ProxySettings settings, HttpRequest request) {
-        RequestPlan plan = RequestPlan.prepare(request, client.channel().remoteAddress(), settings.scheme());
+        RequestPlan plan = RequestPlan.prepare(request, client.clientIp(), settings.scheme());
         Exchange exchange = new Exchange(client, pool, settings, request, plan);
         pool.retryBudget().recordRequest();
         exchange.attempt();
@@ -244,11 +241,11 @@ public final class Exchange implements ResponseListener {
         if (state != State.SENDING) {
             return;
         }
-        long timeout = settings.upstreamResponse().toNanos();
-        responseTimer = loop.schedule(this::responseTimedOut, timeout, TimeUnit.NANOSECONDS);
+        upstream.startResponseClock(settings.upstreamResponse().toNanos());
     }
 
-    private void responseTimedOut() {
+    @Override
+    public void onResponseTimeout() {
         if (state == State.SENDING) {
             server.answerFailed();
             detachUpstream(false);
@@ -498,9 +495,8 @@ public final class Exchange implements ResponseListener {
     }
 
     private void cancelResponseTimer() {
-        if (responseTimer != null) {
-            responseTimer.cancel(false);
-            responseTimer = null;
+        if (upstream != null) {
+            upstream.stopResponseClock();
         }
     }
 }

@@ -22,7 +22,8 @@ public final class ForwardedHeaders {
     private ForwardedHeaders() {}
 
     static void add(HttpHeaders headers, String clientIp, String scheme, String host) {
-        List<String> existing = headers.getAll(X_FORWARDED_FOR);
+        // get() first: getAll() builds a list even when, as usual, there is no such header.
+        List<String> existing = headers.get(X_FORWARDED_FOR) == null ? List.of() : headers.getAll(X_FORWARDED_FOR);
         if (existing.isEmpty()) {
             headers.set(X_FORWARDED_FOR, clientIp);
         } else {

@@ -1,7 +1,7 @@
 package dev.switchyard.proxy;
 
 import io.netty.util.AsciiString;
-import java.util.HexFormat;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -44,9 +44,25 @@ public final class RequestIds {
         return true;
     }
 
+    private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+    /** 32 lower-case hex digits, written into one array: no intermediate strings per request. */
     public static String create() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        HexFormat hex = HexFormat.of();
-        return hex.toHexDigits(random.nextLong()) + hex.toHexDigits(random.nextLong());
+        return hex(random.nextLong(), random.nextLong());
+    }
+
+    static String hex(long high, long low) {
+        byte[] digits = new byte[32];
+        writeHex(high, digits, 0);
+        writeHex(low, digits, 16);
+        return new String(digits, StandardCharsets.US_ASCII);
+    }
+
+    private static void writeHex(long value, byte[] into, int offset) {
+        for (int i = 15; i >= 0; i--) {
+            into[offset + i] = HEX_DIGITS[(int) (value & 0xF)];
+            value >>>= 4;
+        }
     }
 }

@@ -9,7 +9,6 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import java.net.SocketAddress;
 
 /**
  * The framing decisions of one exchange: how the client's request is rewritten for the
@@ -47,7 +46,7 @@ final class RequestPlan {
         this.requestId = requestId;
     }
 
-    static RequestPlan prepare(HttpRequest request, SocketAddress client, String scheme) {
+    static RequestPlan prepare(HttpRequest request, String clientIp, String scheme) {
         HttpHeaders headers = request.headers();
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         boolean http10 = !request.protocolVersion().isKeepAliveDefault();
@@ -58,7 +57,6 @@ final class RequestPlan {
         String requestId = RequestIds.keepOrCreate(headers.get(RequestIds.HEADER));
         String clientVersion = request.protocolVersion().text();
         HopByHopHeaders.strip(headers);
-        String clientIp = ForwardedHeaders.ipOf(client);
         ForwardedHeaders.add(headers, clientIp, scheme, host);
         headers.set(RequestIds.HEADER, requestId);
         request.setProtocolVersion(HttpVersion.HTTP_1_1);

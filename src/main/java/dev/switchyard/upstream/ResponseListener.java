@@ -17,6 +17,9 @@ public interface ResponseListener {
     /** The upstream channel's writability flipped: resume or pause reading the client. */
     void onUpstreamWritabilityChanged(boolean writable);
 
+    /** The response did not start within the time given to {@link UpstreamHandler#startResponseClock}. */
+    void onResponseTimeout();
+
     /** The connection closed under the exchange; {@code cause} is null for a plain close. */
     void onUpstreamClosed(Throwable cause);
 }

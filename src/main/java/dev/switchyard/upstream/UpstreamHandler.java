@@ -6,6 +6,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The last handler of an upstream connection's pipeline, and the connection's identity in
@@ -22,6 +24,12 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     private Channel channel;
     private ResponseListener listener;
     private Throwable failure;
+    /** The attached exchange waits for its response to start, until {@code responseDeadline}. */
+    private boolean responseClockRunning;
+
+    private long responseDeadline;
+    private ScheduledFuture<?> responseTimer;
+    private long responseTimerFiresAt;
 
     UpstreamHandler(Server server, LoopConnections home) {
         this.server = server;
@@ -49,12 +57,58 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
      */
     public void release(boolean reusable) {
         listener = null;
+        responseClockRunning = false;
         if (reusable && isUsable()) {
             home.offer(this);
             channel.read();
         } else {
             close();
         }
+    }
+
+    /**
+     * The attached exchange's request is out: its response must start within {@code nanos}, else
+     * the exchange hears {@link ResponseListener#onResponseTimeout}. One timer task per
+     * connection, which re-arms itself when it fires before the deadline, so a kept-alive
+     * connection schedules and cancels nothing per request (as ClientTimeoutHandler's clocks).
+     */
+    public void startResponseClock(long nanos) {
+        long now = System.nanoTime();
+        responseClockRunning = true;
+        responseDeadline = now + nanos;
+        // Re-schedule only to fire earlier; a later deadline is picked up when the timer fires.
+        if (responseTimer == null || responseDeadline - responseTimerFiresAt < 0) {
+            if (responseTimer != null) {
+                responseTimer.cancel(false);
+            }
+            scheduleResponseTimer(now, nanos);
+        }
+    }
+
+    /** The response started, or the exchange gave up on this connection. */
+    public void stopResponseClock() {
+        responseClockRunning = false;
+    }
+
+    private void scheduleResponseTimer(long now, long delayNanos) {
+        responseTimerFiresAt = now + delayNanos;
+        responseTimer = channel.eventLoop().schedule(this::responseTimerFired, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void responseTimerFired() {
+        responseTimer = null;
+        ResponseListener current = listener;
+        if (!responseClockRunning || current == null || !channel.isActive()) {
+            return;
+        }
+        long now = System.nanoTime();
+        long left = responseDeadline - now;
+        if (left > 0) {
+            scheduleResponseTimer(now, left);
+            return;
+        }
+        responseClockRunning = false;
+        current.onResponseTimeout();
     }
 
     boolean isUsable() {
@@ -109,6 +163,11 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         server.connectionClosed();
+        responseClockRunning = false;
+        if (responseTimer != null) {
+            responseTimer.cancel(false);
+            responseTimer = null;
+        }
         ResponseListener current = listener;
         listener = null;
         if (current != null) {
