@@ -1,11 +1,10 @@
 package dev.switchyard.frontend;
 
+import dev.switchyard.upstream.DeadlineTimer;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.time.Duration;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The client-side clocks: {@code timeouts.client-header} bounds the time from a request's
@@ -53,9 +52,7 @@ final class ClientTimeoutHandler extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private Phase phase = Phase.HEAD;
     private boolean headBytesSeen;
-    private long deadline;
-    private ScheduledFuture<?> timer;
-    private long timerFiresAt;
+    private DeadlineTimer timer;
 
     ClientTimeoutHandler(Duration clientHeader, Duration clientBody, Duration clientIdle) {
         this.headNanos = clientHeader.toNanos();
@@ -66,6 +63,7 @@ final class ClientTimeoutHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.timer = new DeadlineTimer(ctx.executor(), this::expired);
     }
 
     @Override
@@ -83,7 +81,7 @@ final class ClientTimeoutHandler extends ChannelInboundHandlerAdapter {
             if (phase == Phase.HEAD) {
                 headBytesSeen = true;
             } else if (phase == Phase.BODY) {
-                deadline = System.nanoTime() + bodyNanos;
+                timer.start(bodyNanos);
             }
         }
         super.channelRead(ctx, msg);
@@ -91,10 +89,7 @@ final class ClientTimeoutHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
+        timer.cancel();
         super.channelInactive(ctx);
     }
 
@@ -102,6 +97,7 @@ final class ClientTimeoutHandler extends ChannelInboundHandlerAdapter {
     void headReceived() {
         phase = Phase.BUSY;
         headBytesSeen = false;
+        timer.stop();
     }
 
     /**
@@ -118,6 +114,7 @@ final class ClientTimeoutHandler extends ChannelInboundHandlerAdapter {
     void stopBodyClock() {
         if (phase == Phase.BODY) {
             phase = Phase.BUSY;
+            timer.stop();
         }
     }
 
@@ -129,29 +126,11 @@ final class ClientTimeoutHandler extends ChannelInboundHandlerAdapter {
     private void arm(Phase next, long nanos) {
         phase = next;
         headBytesSeen = false;
-        deadline = System.nanoTime() + nanos;
-        // Re-schedule only to fire earlier; a later deadline is picked up when the timer fires.
-        if (timer == null || deadline < timerFiresAt) {
-            if (timer != null) {
-                timer.cancel(false);
-            }
-            schedule(nanos);
-        }
+        timer.start(nanos);
     }
 
-    private void schedule(long delayNanos) {
-        timerFiresAt = System.nanoTime() + delayNanos;
-        timer = ctx.executor().schedule(this::fire, delayNanos, TimeUnit.NANOSECONDS);
-    }
-
-    private void fire() {
-        timer = null;
-        if (!ctx.channel().isActive() || phase == Phase.BUSY) {
-            return;
-        }
-        long left = deadline - System.nanoTime();
-        if (left > 0) {
-            schedule(left);
+    private void expired() {
+        if (!ctx.channel().isActive()) {
             return;
         }
         if (phase == Phase.BODY) {

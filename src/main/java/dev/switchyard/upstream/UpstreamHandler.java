@@ -6,8 +6,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The last handler of an upstream connection's pipeline, and the connection's identity in
@@ -24,12 +22,8 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     private Channel channel;
     private ResponseListener listener;
     private Throwable failure;
-    /** The attached exchange waits for its response to start, until {@code responseDeadline}. */
-    private boolean responseClockRunning;
-
-    private long responseDeadline;
-    private ScheduledFuture<?> responseTimer;
-    private long responseTimerFiresAt;
+    /** Runs while the attached exchange waits for its response to start. */
+    private DeadlineTimer responseClock;
 
     UpstreamHandler(Server server, LoopConnections home) {
         this.server = server;
@@ -57,7 +51,7 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
      */
     public void release(boolean reusable) {
         listener = null;
-        responseClockRunning = false;
+        responseClock.stop();
         if (reusable && isUsable()) {
             home.offer(this);
             channel.read();
@@ -73,42 +67,19 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
      * connection schedules and cancels nothing per request (as ClientTimeoutHandler's clocks).
      */
     public void startResponseClock(long nanos) {
-        long now = System.nanoTime();
-        responseClockRunning = true;
-        responseDeadline = now + nanos;
-        // Re-schedule only to fire earlier; a later deadline is picked up when the timer fires.
-        if (responseTimer == null || responseDeadline - responseTimerFiresAt < 0) {
-            if (responseTimer != null) {
-                responseTimer.cancel(false);
-            }
-            scheduleResponseTimer(now, nanos);
-        }
+        responseClock.start(nanos);
     }
 
     /** The response started, or the exchange gave up on this connection. */
     public void stopResponseClock() {
-        responseClockRunning = false;
+        responseClock.stop();
     }
 
-    private void scheduleResponseTimer(long now, long delayNanos) {
-        responseTimerFiresAt = now + delayNanos;
-        responseTimer = channel.eventLoop().schedule(this::responseTimerFired, delayNanos, TimeUnit.NANOSECONDS);
-    }
-
-    private void responseTimerFired() {
-        responseTimer = null;
+    private void responseClockExpired() {
         ResponseListener current = listener;
-        if (!responseClockRunning || current == null || !channel.isActive()) {
-            return;
+        if (current != null && channel.isActive()) {
+            current.onResponseTimeout();
         }
-        long now = System.nanoTime();
-        long left = responseDeadline - now;
-        if (left > 0) {
-            scheduleResponseTimer(now, left);
-            return;
-        }
-        responseClockRunning = false;
-        current.onResponseTimeout();
     }
 
     boolean isUsable() {
@@ -124,6 +95,7 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
+        responseClock = new DeadlineTimer(channel.eventLoop(), this::responseClockExpired);
     }
 
     @Override
@@ -163,11 +135,7 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         server.connectionClosed();
-        responseClockRunning = false;
-        if (responseTimer != null) {
-            responseTimer.cancel(false);
-            responseTimer = null;
-        }
+        responseClock.cancel();
         ResponseListener current = listener;
         listener = null;
         if (current != null) {
