@@ -11,10 +11,6 @@ import dev.switchyard.testkit.TestBackend;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -122,7 +118,7 @@ class ConnectionLimitsIT {
             assertThat(served(clients.get(1))).isTrue();
 
             InetAddress other = InetAddress.getByName("127.0.0.2");
-            assumeTrue(canBind(other), "127.0.0.2 is not usable on this host's loopback");
+            assumeTrue(RawHttp.canBindLocally(other), "127.0.0.2 is not usable on this host's loopback");
             assertThat(served(open(first, other)))
                     .as("another address has a count of its own")
                     .isTrue();
@@ -174,23 +170,8 @@ class ConnectionLimitsIT {
         }
     }
 
-    private static boolean canBind(InetAddress address) {
-        try (Socket socket = new Socket()) {
-            socket.bind(new InetSocketAddress(address, 0));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     private static long refused(ProxyFixture proxy, String listener, String reason) throws Exception {
-        String metrics = proxy.client()
-                .send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                                        + proxy.switchyard().adminAddress().getPort() + "/metrics"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .body();
+        String metrics = proxy.adminGet("/metrics");
         Matcher matcher = Pattern.compile("switchyard_connections_refused_total\\{listener=\"" + listener
                         + "\",reason=\"" + reason + "\"} ([0-9.]+)")
                 .matcher(metrics);

@@ -6,9 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.switchyard.testkit.ProxyFixture;
 import dev.switchyard.testkit.RawHttp;
 import dev.switchyard.testkit.TestBackend;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,16 +30,6 @@ class ObservabilityIT {
                 }""".formatted(accessLog, backend.address());
     }
 
-    private static String adminGet(ProxyFixture proxy, String path) throws Exception {
-        return proxy.client()
-                .send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                                        + proxy.switchyard().adminAddress().getPort() + path))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .body();
-    }
-
     @Test
     void exposesPrometheusMetricsForPoolsServersListenersAndTheJvm() throws Exception {
         try (TestBackend backend = TestBackend.start("s1");
@@ -56,7 +43,7 @@ class ObservabilityIT {
                 assertThat(client.read().status()).isEqualTo(404);
             }
             String server = "server=\"" + backend.address() + "\"";
-            String metrics = adminGet(proxy, "/metrics");
+            String metrics = proxy.adminGet("/metrics");
             assertThat(metrics)
                     .as("requests by pool, server and status class")
                     .containsPattern("switchyard_requests_total\\{pool=\"web\"," + server.replace(".", "\\.")

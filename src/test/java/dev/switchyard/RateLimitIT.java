@@ -9,11 +9,6 @@ import dev.switchyard.testkit.RawHttp;
 import dev.switchyard.testkit.TestBackend;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -98,7 +93,7 @@ class RateLimitIT {
                     });
             assertThat(backend.seen()).hasSize(passed + 1);
         }
-        assertThat(adminGet("/metrics"))
+        assertThat(proxy.adminGet("/metrics"))
                 .containsPattern("switchyard_local_responses_total\\{status_class=\"4xx\"} [1-9]");
         await().atMost(Duration.ofSeconds(5))
                 .until(() ->
@@ -120,7 +115,7 @@ class RateLimitIT {
     @Test
     void anotherAddressHasABucketOfItsOwn() throws Exception {
         InetAddress other = InetAddress.getByName("127.0.0.2");
-        assumeTrue(canBind(other), "127.0.0.2 is not usable on this host's loopback");
+        assumeTrue(RawHttp.canBindLocally(other), "127.0.0.2 is not usable on this host's loopback");
         try (RawHttp client = proxy.raw();
                 RawHttp neighbour = new RawHttp(proxy.address(), other)) {
             takeTheBurst(client);
@@ -141,24 +136,5 @@ class RateLimitIT {
             assertThat(response.status()).isEqualTo(200);
         }
         throw new AssertionError("never rate-limited");
-    }
-
-    private String adminGet(String path) throws Exception {
-        return proxy.client()
-                .send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                                        + proxy.switchyard().adminAddress().getPort() + path))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .body();
-    }
-
-    private static boolean canBind(InetAddress address) {
-        try (Socket socket = new Socket()) {
-            socket.bind(new InetSocketAddress(address, 0));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

@@ -68,6 +68,16 @@ public final class ProxyFixture implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The body of a GET on the proxy's admin endpoint (the config must have an admin block). */
+    public String adminGet(String path) throws Exception {
+        return client.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                                        + switchyard.adminAddress().getPort() + path))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+    }
+
     public HttpClient client() {
         return client;
     }

@@ -49,6 +49,16 @@ public final class RawHttp implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
+    /** Whether a client socket can bind to {@code local} (127.0.0.2 works on Linux loopback, not everywhere). */
+    public static boolean canBindLocally(java.net.InetAddress local) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.bind(new InetSocketAddress(local, 0));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     public RawHttp send(String text) throws IOException {
         return send(text.getBytes(StandardCharsets.ISO_8859_1));
     }
