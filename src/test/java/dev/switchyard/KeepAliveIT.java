@@ -52,6 +52,27 @@ class KeepAliveIT {
     }
 
     @Test
+    void closesAPooledConnectionUnusedForThePoolIdleTimeout() throws Exception {
+        try (TestBackend backend = TestBackend.start("s1");
+                ProxyFixture proxy = ProxyFixture.inFrontOf(ONE_LOOP_NO_RETRY, backend)) {
+            try (RawHttp client = proxy.raw()) {
+                for (int i = 0; i < 3; i++) {
+                    client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+                    assertThat(client.read().status()).isEqualTo(200);
+                }
+            }
+            assertThat(backend.openConnections())
+                    .as("one connection, reused, then pooled")
+                    .isEqualTo(1);
+            long pooled = System.nanoTime();
+            await().atMost(Duration.ofSeconds(15)).until(() -> backend.openConnections() == 0);
+            assertThat(Duration.ofNanos(System.nanoTime() - pooled).toMillis())
+                    .as("closed by the proxy after Connector.POOLED_IDLE_TIMEOUT (4 s), not before")
+                    .isGreaterThanOrEqualTo(3000L);
+        }
+    }
+
+    @Test
     void dropsAPooledConnectionTheBackendClosedWhileIdle() throws Exception {
         try (TestBackend backend = TestBackend.start("s1");
                 ProxyFixture proxy = ProxyFixture.inFrontOf(ONE_LOOP_NO_RETRY, backend)) {

@@ -9,9 +9,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Opens upstream connections on the event loop of the client channel that needs them, so an
@@ -62,13 +60,8 @@ public final class Connector {
                                         // failOnMissingResponse: a close with a response outstanding is
                                         // reported, not mistaken for a complete close-delimited body.
                                         new HttpClientCodec(decoderConfig, false, true),
-                                        // Reader-idle, not all-idle: a pooled connection's last
-                                        // read (the response) follows its last write (the
-                                        // request), so the two fire alike, and an all-idle
-                                        // handler un-voids every write's promise to add a
-                                        // listener, on every request.
-                                        new IdleStateHandler(
-                                                POOLED_IDLE_TIMEOUT.toMillis(), 0, 0, TimeUnit.MILLISECONDS),
+                                        // Also closes the connection after POOLED_IDLE_TIMEOUT
+                                        // in the pool, on its own timer.
                                         new UpstreamHandler(server, home));
                     }
                 })

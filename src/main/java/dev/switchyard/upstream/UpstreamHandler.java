@@ -4,7 +4,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -22,8 +21,13 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     private Channel channel;
     private ResponseListener listener;
     private Throwable failure;
-    /** Runs while the attached exchange waits for its response to start. */
-    private DeadlineTimer responseClock;
+    /**
+     * The connection's one clock: while attached, it runs from the request's end until the
+     * response starts; while pooled, it bounds the idle time ({@link Connector#POOLED_IDLE_TIMEOUT}).
+     * The two never run at once, and one timer instead of an IdleStateHandler keeps a handler
+     * out of the pipeline that every read, write and flush would pass through.
+     */
+    private DeadlineTimer clock;
 
     UpstreamHandler(Server server, LoopConnections home) {
         this.server = server;
@@ -42,6 +46,7 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     public void attach(ResponseListener exchange) {
         assert listener == null : "connection attached twice";
         this.listener = exchange;
+        clock.stop();
     }
 
     /**
@@ -51,10 +56,11 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
      */
     public void release(boolean reusable) {
         listener = null;
-        responseClock.stop();
+        clock.stop();
         if (reusable && isUsable()) {
             home.offer(this);
             channel.read();
+            clock.start(Connector.POOLED_IDLE_TIMEOUT.toNanos());
         } else {
             close();
         }
@@ -67,17 +73,20 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
      * connection schedules and cancels nothing per request (as ClientTimeoutHandler's clocks).
      */
     public void startResponseClock(long nanos) {
-        responseClock.start(nanos);
+        clock.start(nanos);
     }
 
     /** The response started, or the exchange gave up on this connection. */
     public void stopResponseClock() {
-        responseClock.stop();
+        clock.stop();
     }
 
-    private void responseClockExpired() {
+    private void clockExpired() {
         ResponseListener current = listener;
-        if (current != null && channel.isActive()) {
+        if (current == null) {
+            // Pooled and unused for POOLED_IDLE_TIMEOUT: close before the backend does.
+            close();
+        } else if (channel.isActive()) {
             current.onResponseTimeout();
         }
     }
@@ -95,7 +104,7 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
-        responseClock = new DeadlineTimer(channel.eventLoop(), this::responseClockExpired);
+        clock = new DeadlineTimer(channel.eventLoop(), this::clockExpired);
     }
 
     @Override
@@ -135,7 +144,7 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         server.connectionClosed();
-        responseClock.cancel();
+        clock.cancel();
         ResponseListener current = listener;
         listener = null;
         if (current != null) {
@@ -143,19 +152,6 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         } else {
             home.remove(this);
         }
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        // The idle timer runs for the connection's whole life; it only matters while pooled.
-        // An attached exchange has its own response timeout.
-        if (evt instanceof IdleStateEvent) {
-            if (listener == null) {
-                ctx.close();
-            }
-            return;
-        }
-        super.userEventTriggered(ctx, evt);
     }
 
     @Override
