@@ -72,6 +72,32 @@ class ClientTimeoutsIT {
                 .isEqualTo(before);
     }
 
+    /**
+     * The proxy reads ahead while it serves a request; the start of the next head, read then,
+     * must start that head's client-header clock when its turn comes (408), not count as the
+     * quiet of an idle connection (a plain close after client-idle).
+     */
+    @Test
+    void answers408WhenAHeadReadAheadDuringAResponseNeverCompletes() throws Exception {
+        try (RawHttp client = proxy.raw()) {
+            client.send("GET /slow?ms=500 HTTP/1.1\r\nHost: x\r\n\r\n");
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> backend.seen().stream().anyMatch(s -> s.uri().startsWith("/slow")));
+            client.send("GET /never-completed HTTP/1.1\r\nHost: x\r\n");
+            assertThat(client.read().status()).isEqualTo(200);
+            long answered = System.nanoTime();
+            RawHttp.Response second = client.read();
+            assertThat(second.status())
+                    .as("the half head read ahead is timed as a head")
+                    .isEqualTo(408);
+            assertThat(Duration.ofNanos(System.nanoTime() - answered).toMillis())
+                    .as("its client-header clock starts when its turn comes")
+                    .isBetween(600L, 5000L);
+            assertThat(client.closedByPeer()).isTrue();
+        }
+        assertThat(backend.seen()).noneMatch(s -> s.uri().startsWith("/never-completed"));
+    }
+
     @Test
     void closesAConnectionThatNeverSendsAnything() throws Exception {
         try (RawHttp client = proxy.raw()) {

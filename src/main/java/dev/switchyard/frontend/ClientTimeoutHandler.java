@@ -42,8 +42,13 @@ final class ClientTimeoutHandler extends ChannelInboundHandlerAdapter {
         HEAD,
         /** Body bytes are wanted: every byte read moves the deadline. */
         BODY,
-        /** No client clock: a request is served, or reading its body is paused. */
-        BUSY
+        /** No client clock: a request head is served, or reading its body is paused. */
+        BUSY,
+        /**
+         * The request is complete and its answer on the way; the client is read ahead, and a
+         * byte arriving now is the next request's, so its head clock starts with it.
+         */
+        SERVING
     }
 
     private final long headNanos;
@@ -78,7 +83,7 @@ final class ClientTimeoutHandler extends ChannelInboundHandlerAdapter {
             if (phase == Phase.IDLE) {
                 arm(Phase.HEAD, headNanos);
             }
-            if (phase == Phase.HEAD) {
+            if (phase == Phase.HEAD || phase == Phase.SERVING) {
                 headBytesSeen = true;
             } else if (phase == Phase.BODY) {
                 timer.start(bodyNanos);
@@ -118,9 +123,24 @@ final class ClientTimeoutHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** The connection waits for its next request. */
+    /** The request's last byte arrived; no client clock runs until its answer is sent. */
+    void requestReceived() {
+        phase = Phase.SERVING;
+        headBytesSeen = false;
+        timer.stop();
+    }
+
+    /**
+     * The connection waits for its next request; if part of it was read ahead, its head clock
+     * runs from now (the time it spent waiting for its turn is not the client's).
+     */
     void awaitNextRequest() {
-        arm(Phase.IDLE, idleNanos);
+        if (phase == Phase.SERVING && headBytesSeen) {
+            phase = Phase.HEAD;
+            timer.start(headNanos);
+        } else {
+            arm(Phase.IDLE, idleNanos);
+        }
     }
 
     private void arm(Phase next, long nanos) {

@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * time, answering pipelined requests in order (netty-notes §11.3).
  *
  * <p>Event-loop confined. Reads are on demand (auto-read is off): the client is read while
- * it has no request in service, or while the current exchange can take more body. Requests
- * that arrive early in the same read wait in {@code pending}, which one read bounds.
+ * it has no request in service, while the current exchange can take more body, or, once a
+ * request is complete, ahead for the next one. Requests that arrive before their turn wait
+ * in {@code pending}, which one read bounds: no read is asked for while it holds anything.
  * Forwards or releases every message it reads; {@code pending} is released on close.
  */
 final class RequestHandler extends ChannelInboundHandlerAdapter implements Downstream {
@@ -177,7 +178,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
         }
         if (last) {
             receiving = false;
-            timeouts.stopBodyClock();
+            timeouts.requestReceived();
         }
         if (exchange != null) {
             exchange.onRequestContent(content);
@@ -375,7 +376,11 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
                 timeouts.stopBodyClock();
             }
         } else {
-            wanted = false;
+            // The request is in and its answer on the way: read ahead. Stopping here would
+            // cost two epoll_ctl calls per keep-alive request (interest off now, on again
+            // after the response); what a read brings meanwhile waits in pending, and
+            // reading stops while pending holds anything.
+            wanted = true;
         }
         if (wanted && pending.isEmpty()) {
             ctx.read();
