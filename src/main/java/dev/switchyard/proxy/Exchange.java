@@ -70,6 +70,14 @@ public final class Exchange implements ResponseListener {
     private boolean onReusedConnection;
 
     private boolean staleRetryUsed;
+    /**
+     * A bodiless request's head, not yet written: its end follows in the same client read, and
+     * the two go upstream as one message (one encoder pass, one outbound entry).
+     */
+    private boolean requestHeadHeld;
+    /** The response head, not yet forwarded: if its end came in the same read, both go as one. */
+    private HttpResponse responseHeadHeld;
+
     private final long startNanos = System.nanoTime();
     private final long startMillis = System.currentTimeMillis();
     private long attemptStartNanos;
@@ -131,7 +139,17 @@ public final class Exchange implements ResponseListener {
         if (body.admits(chunk)) {
             body.keep(chunk.retainedDuplicate());
         }
-        upstream.channel().write(chunk, upstream.channel().voidPromise());
+        Channel channel = upstream.channel();
+        if (requestHeadHeld) {
+            requestHeadHeld = false;
+            if (last) {
+                channel.write(Coalesced.request(request, (LastHttpContent) chunk), channel.voidPromise());
+                requestWritten();
+                return;
+            }
+            channel.write(request, channel.voidPromise());
+        }
+        channel.write(chunk, channel.voidPromise());
         if (last) {
             requestWritten();
         }
@@ -139,7 +157,15 @@ public final class Exchange implements ResponseListener {
 
     public void onClientReadComplete() {
         if (upstream != null) {
+            writeHeldRequestHead();
             upstream.channel().flush();
+        }
+    }
+
+    private void writeHeldRequestHead() {
+        if (requestHeadHeld) {
+            requestHeadHeld = false;
+            upstream.channel().write(request, upstream.channel().voidPromise());
         }
     }
 
@@ -225,6 +251,15 @@ public final class Exchange implements ResponseListener {
         state = State.SENDING;
         connection.attach(this);
         Channel channel = connection.channel();
+        channel.read();
+        if (!requestComplete && !plan.expectsBody()) {
+            // Called while the client's read is being decoded: the request's end is next in
+            // it, and onRequestContent writes and onClientReadComplete flushes both.
+            requestHeadHeld = true;
+            client.requestBodyWanted();
+            return;
+        }
+        requestHeadHeld = false;
         channel.write(request, channel.voidPromise());
         body.replayTo(channel);
         body.trimToBound();
@@ -232,7 +267,6 @@ public final class Exchange implements ResponseListener {
             requestWritten();
         }
         channel.flush();
-        channel.read();
         client.requestBodyWanted();
     }
 
@@ -322,7 +356,16 @@ public final class Exchange implements ResponseListener {
         responseStatus = head.status().code();
         closeClientAfter =
                 plan.rewriteResponse(head, requestComplete || !plan.expectsBody(), client.closeAfterResponse());
-        client.forward(head);
+        // Forwarded with its end if that is in the same read, else at the read's end.
+        responseHeadHeld = head;
+    }
+
+    private void forwardHeldResponseHead() {
+        HttpResponse head = responseHeadHeld;
+        if (head != null) {
+            responseHeadHeld = null;
+            client.forward(head);
+        }
     }
 
     /**
@@ -355,7 +398,14 @@ public final class Exchange implements ResponseListener {
         }
         boolean last = content instanceof LastHttpContent;
         bytesSent += content.content().readableBytes();
-        client.forward(content);
+        if (last && responseHeadHeld != null) {
+            HttpResponse head = responseHeadHeld;
+            responseHeadHeld = null;
+            client.forward(Coalesced.response(head, (LastHttpContent) content));
+        } else {
+            forwardHeldResponseHead();
+            client.forward(content);
+        }
         if (last) {
             complete();
         }
@@ -382,6 +432,7 @@ public final class Exchange implements ResponseListener {
 
     @Override
     public void onResponseReadComplete() {
+        forwardHeldResponseHead();
         client.flush();
         if (state != State.DONE && upstream != null && client.channel().isWritable()) {
             upstream.channel().read();
@@ -436,6 +487,8 @@ public final class Exchange implements ResponseListener {
     }
 
     private void abortClient() {
+        // What the client would have had without coalescing: the head, then the close.
+        forwardHeldResponseHead();
         report(responseStatus, server);
         finish();
         detachUpstream(false);
