@@ -65,6 +65,9 @@ class ObservabilityIT {
                     .contains("switchyard_listener_sent_bytes_total{listener=\"public\"}")
                     .contains("jvm_memory_used_bytes")
                     .contains("switchyard_netty_direct_memory_used_bytes");
+            assertThat(metrics)
+                    .as("the allocator the gauge reports is the one the proxied connections draw from")
+                    .containsPattern("(?m)^switchyard_netty_allocator_direct_used_bytes [1-9][0-9.E]*$");
         }
     }
 

@@ -135,7 +135,9 @@ public final class Listeners implements AutoCloseable {
                                 .maxMessagesPerRead(ACCEPTS_PER_READ))
                 // Client reads happen on demand (netty-notes §7).
                 .childOption(ChannelOption.AUTO_READ, false)
-                .childOption(ChannelOption.TCP_NODELAY, true)
+                // TCP_NODELAY is not set here: Netty's socket configs (epoll and NIO) turn it
+                // on at creation, and setting it again cost a setsockopt per connection.
+                .childOption(ChannelOption.ALLOCATOR, Transport.ALLOCATOR)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, Connector.WATER_MARK)
                 .childHandler(new FrontendInitializer(
                         snapshots,

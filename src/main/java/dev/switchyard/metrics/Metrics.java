@@ -13,9 +13,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetric;
-import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.internal.PlatformDependent;
 import java.time.Duration;
 import java.util.function.LongSupplier;
@@ -46,17 +45,16 @@ public final class Metrics implements AutoCloseable {
                 .description("Direct memory Netty has reserved (-1 when the JDK counts it instead)")
                 .baseUnit("bytes")
                 .register(registry);
-        if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider provider) {
-            ByteBufAllocatorMetric metric = provider.metric();
-            Gauge.builder("switchyard.netty.allocator.direct.used", metric, ByteBufAllocatorMetric::usedDirectMemory)
-                    .description("Direct memory held by Netty's buffer allocator")
-                    .baseUnit("bytes")
-                    .register(registry);
-            Gauge.builder("switchyard.netty.allocator.heap.used", metric, ByteBufAllocatorMetric::usedHeapMemory)
-                    .description("Heap memory held by Netty's buffer allocator")
-                    .baseUnit("bytes")
-                    .register(registry);
-        }
+        // The allocator the proxied connections use (upstream.Transport.ALLOCATOR).
+        ByteBufAllocatorMetric metric = PooledByteBufAllocator.DEFAULT.metric();
+        Gauge.builder("switchyard.netty.allocator.direct.used", metric, ByteBufAllocatorMetric::usedDirectMemory)
+                .description("Direct memory held by Netty's buffer allocator")
+                .baseUnit("bytes")
+                .register(registry);
+        Gauge.builder("switchyard.netty.allocator.heap.used", metric, ByteBufAllocatorMetric::usedHeapMemory)
+                .description("Heap memory held by Netty's buffer allocator")
+                .baseUnit("bytes")
+                .register(registry);
     }
 
     public MeterRegistry registry() {
