@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Turn run.sh's raw TSV into the Markdown report: medians over rounds per (N, load, target),
 the ratios Switchyard/HAProxy and Switchyard/direct, the issue 5 target check and the issue 4
-access-log ratio.  usage: analyze.py RAW.tsv META.txt OUT.md [JFR.txt]"""
+access-log ratio.  usage: analyze.py RAW.tsv META.txt OUT.md [JFR.txt] [SYSCALLS.tsv]"""
 import csv, os, statistics, sys
 
 raw, meta_f, out = sys.argv[1:4]
 jfr_f = sys.argv[4] if len(sys.argv) > 4 else None
+sys_f = sys.argv[5] if len(sys.argv) > 5 else None
 rows = list(csv.DictReader(open(raw), delimiter='\t'))
 meta = [l.rstrip('\n') for l in open(meta_f)]
 LOADS = ['ka64-small', 'ka64-large', 'ka1000-small', 'ka1000-large', 'close64-small']
@@ -123,6 +124,23 @@ if acc:
 if jfr_f and os.path.exists(jfr_f):
     w('## JFR: Switchyard N = 2 under keep-alive 64, 100 B (20 s, settings=profile)\n')
     w('```'); L.extend(l.rstrip('\n') for l in open(jfr_f)); w('```\n')
+
+sys_rows = list(csv.DictReader(open(sys_f), delimiter='\t')) if sys_f and os.path.exists(sys_f) else []
+if sys_rows:
+    w('## Syscalls per request, N = 1 (strace -c, 3 s of wrk -t1 each)\n')
+    w('Counts do not depend on how busy the machine is, unlike requests/s. futex and restart_syscall '
+      '(threads parking) are left out; strace slows the proxies, so only the counts mean anything.\n')
+    cols = [(l, t) for l in ['ka64-small', 'close64-small'] for t in ['switchyard', 'haproxy']
+            if any(r['load'] == l and r['target'] == t for r in sys_rows)]
+    per = {(r['load'], r['target'], r['syscall']): float(r['per_request']) for r in sys_rows}
+    calls = sorted({r['syscall'] for r in sys_rows}, key=lambda c: -max(per.get((l, t, c), 0) for l, t in cols))
+    w('| syscall | ' + ' | '.join(f'{l} {t}' for l, t in cols) + ' |')
+    w('|---|' + '---:|' * len(cols))
+    for c in calls:
+        if max(per.get((l, t, c), 0) for l, t in cols) >= 0.01:
+            w(f'| {c} | ' + ' | '.join(f"{per.get((l, t, c), 0):.2f}" for l, t in cols) + ' |')
+    w('| **total** | ' + ' | '.join(f"**{sum(v for (l2, t2, _), v in per.items() if (l2, t2) == (l, t)):.2f}**"
+                                     for l, t in cols) + ' |\n')
 
 errs = [r for r in rows if int(r['sock_err']) or int(r['non2xx'])]
 w('## Errors\n')

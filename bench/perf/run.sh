@@ -40,7 +40,7 @@ ROOT=$(cd "$HERE/../.." && pwd)
 if [[ ${QUICK:-0} == 1 ]]; then
     ROUNDS=${ROUNDS:-1}; DURATION=${DURATION:-5}; THREADS=${THREADS-2}
     LOADS=${LOADS:-ka64-small ka1000-small}; TARGETS=${TARGETS:-switchyard haproxy}
-    ACCESSLOG=${ACCESSLOG:-0}; JFR=${JFR:-0}; TAG=${TAG:-perf-quick-$(date -u +%Y-%m-%d)}
+    ACCESSLOG=${ACCESSLOG:-0}; JFR=${JFR:-0}; SYSCALLS=${SYSCALLS:-0}; TAG=${TAG:-perf-quick-$(date -u +%Y-%m-%d)}
 fi
 ROUNDS=${ROUNDS:-3}
 WARMUP=${WARMUP:-2}
@@ -52,6 +52,7 @@ ACCESSLOG=${ACCESSLOG:-1}
 ACCESSLOG_ROUNDS=${ACCESSLOG_ROUNDS:-$ROUNDS}
 PREWARM=${PREWARM:-10}          # s of ka64-small load on each freshly started Switchyard before measuring
 JFR=${JFR:-1}
+SYSCALLS=${SYSCALLS:-1}         # strace -c syscalls per request at N=1 (needs strace; skipped without it)
 PORT_BASE=${PORT_BASE:-19280}
 BACKEND_PORT=$PORT_BASE
 declare -A PORT=([direct]=$PORT_BASE [switchyard]=$((PORT_BASE + 1)) [haproxy]=$((PORT_BASE + 2))
@@ -150,6 +151,7 @@ mkdir -p "$RESULT_DIR" "$WORK"/tmp-b "$WORK"/tmp-p
     echo "loads=$LOADS"
     echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$META"
+printf 'load\ttarget\tsyscall\tper_request\n' >"$RESULT_DIR/$TAG-syscalls.tsv"
 printf 'phase\tN\tround\tload\ttarget\trps\tp50_us\tp99_us\tp999_us\tcpu_s_per_100k\tpeak_rss_kb\trequests\tsock_err\tnon2xx\n' >"$RAW"
 
 # --- the backend ------------------------------------------------------------------------------
@@ -248,6 +250,29 @@ PY
     tail -1 "$RAW" | awk -F'\t' '{printf "  %-6s N=%s r%s %-13s %-12s %8s rps p99 %6s us cpu %s s/100k rss %s kB err %s non2xx %s\n",$1,$2,$3,$4,$5,$6,$8,$10,$11,$13,$14}' >&2
 }
 
+# --- syscalls per request (deterministic, unlike req/s on a shared box) ------------------------
+syscall_profile() { # syscall_profile N: strace -c on Switchyard and HAProxy under ka64-small and close64-small
+    local n=$1 load t conns path close hdr reqs out
+    log "N=$n: syscalls per request (strace -c, 3 s per load and proxy)"
+    for load in ka64-small close64-small; do
+        read -r conns path close < <(load_args "$load")
+        hdr=(); [[ $close == close ]] && hdr=(-H "Connection: close")
+        for t in switchyard haproxy; do
+            [[ -n ${PIDS[$t]:-} ]] || continue
+            out="$WORK/strace-$load-$t"
+            timeout 10 strace -c -f -p "${PIDS[$t]%% *}" -o "$out.txt" 2>/dev/null & local tracer=$!
+            sleep 1   # strace attaches to every thread before the load starts
+            timeout 20 wrk -t1 "$conns" -d3s "${hdr[@]}" "http://127.0.0.1:${PORT[$t]}$path" >"$out.wrk" 2>&1 || true
+            kill -INT "$tracer" 2>/dev/null; wait "$tracer" 2>/dev/null || true
+            reqs=$(awk '/requests in/ {print $1}' "$out.wrk")
+            # strace -c: "% time seconds usecs/call calls [errors] syscall"; calls is column 4.
+            awk -v load="$load" -v t="$t" -v reqs="${reqs:-0}" '
+                $NF ~ /^[a-z_0-9]+$/ && $4 ~ /^[0-9]+$/ && $NF != "total" && $NF != "futex" && $NF != "restart_syscall" {
+                    if (reqs > 0) printf "%s\t%s\t%s\t%.2f\n", load, t, $NF, $4 / reqs }' "$out.txt" >>"$RESULT_DIR/$TAG-syscalls.tsv"
+        done
+    done
+}
+
 # --- the matrix -------------------------------------------------------------------------------
 read -r -a TGT <<<"$TARGETS"
 for n in $THREADS; do
@@ -285,6 +310,9 @@ for n in $THREADS; do
             log "no JFR file"; cat "$WORK/jfr.log" >&2
         fi
     fi
+    if [[ $SYSCALLS == 1 && $n == 1 ]] && command -v strace >/dev/null; then
+        syscall_profile "$n"
+    fi
     for t in switchyard haproxy nginx; do
         [[ -n ${PIDS[$t]:-} ]] || continue
         read -r -a pp <<<"${PIDS[$t]}"; stop_pid "${pp[0]}"; unset "PIDS[$t]"
@@ -316,5 +344,5 @@ for f in "$WORK"/*.log; do
     n=$(grep -c -E 'WARN|ERROR|Exception|alert|emerg' "$f" || true)
     (( n > 0 )) && echo "log_problems $(basename "$f")=$n: $(grep -m2 -E 'WARN|ERROR|Exception|alert|emerg' "$f" | tr '\n' ' ' | cut -c1-300)" >>"$META"
 done
-python3 "$HERE/analyze.py" "$RAW" "$META" "$RESULT_DIR/$TAG.md" "$RESULT_DIR/$TAG-jfr.txt"
+python3 "$HERE/analyze.py" "$RAW" "$META" "$RESULT_DIR/$TAG.md" "$RESULT_DIR/$TAG-jfr.txt" "$RESULT_DIR/$TAG-syscalls.tsv"
 log "done: $RESULT_DIR/$TAG.md"
