@@ -78,6 +78,12 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
     private long headStartNanos;
     /** Body bytes of the current request read so far, against {@code limits.max-body-size}. */
     private long bodyBytes;
+    /**
+     * A read was asked for and no message has come of it yet: asking again would only walk
+     * the pipeline to find the socket already reading. When a read brings bytes but no whole
+     * message, the codec asks for the next read itself.
+     */
+    private boolean readAsked;
     /** The peer's IP, worked out at the first request that needs it: it cannot change. */
     private String clientIp;
 
@@ -95,12 +101,14 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        readAsked = true;
         ctx.read();
         super.channelActive(ctx);
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        readAsked = false;
         if (closing || !(msg instanceof HttpObject object)) {
             ReferenceCountUtil.release(msg);
             return;
@@ -382,7 +390,8 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
             // reading stops while pending holds anything.
             wanted = true;
         }
-        if (wanted && pending.isEmpty()) {
+        if (wanted && pending.isEmpty() && !readAsked) {
+            readAsked = true;
             ctx.read();
         }
     }

@@ -171,7 +171,7 @@ public final class Exchange implements ResponseListener {
 
     public void onClientWritabilityChanged(boolean writable) {
         if (writable && state == State.RESPONDING && upstream != null) {
-            upstream.channel().read();
+            upstream.read();
         }
     }
 
@@ -251,7 +251,7 @@ public final class Exchange implements ResponseListener {
         state = State.SENDING;
         connection.attach(this);
         Channel channel = connection.channel();
-        channel.read();
+        connection.read();
         if (!requestComplete && !plan.expectsBody()) {
             // Called while the client's read is being decoded: the request's end is next in
             // it, and onRequestContent writes and onClientReadComplete flushes both.
@@ -435,7 +435,7 @@ public final class Exchange implements ResponseListener {
         forwardHeldResponseHead();
         client.flush();
         if (state != State.DONE && upstream != null && client.channel().isWritable()) {
-            upstream.channel().read();
+            upstream.read();
         }
     }
 

@@ -28,6 +28,12 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
      * out of the pipeline that every read, write and flush would pass through.
      */
     private DeadlineTimer clock;
+    /**
+     * A read was asked for and no message has come of it yet. Asking again would only walk
+     * the pipeline to find the socket already reading; when a read brings bytes but no whole
+     * message, the codec asks for the next one itself.
+     */
+    private boolean readAsked;
 
     UpstreamHandler(Server server, LoopConnections home) {
         this.server = server;
@@ -59,7 +65,7 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         clock.stop();
         if (reusable && isUsable()) {
             home.offer(this);
-            channel.read();
+            read();
             clock.start(Connector.POOLED_IDLE_TIMEOUT.toNanos());
         } else {
             close();
@@ -91,6 +97,14 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Asks the backend for more, unless a read is already outstanding. */
+    public void read() {
+        if (!readAsked) {
+            readAsked = true;
+            channel.read();
+        }
+    }
+
     boolean isUsable() {
         return channel != null && channel.isActive() && channel.isOpen();
     }
@@ -115,6 +129,7 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        readAsked = false;
         ResponseListener current = listener;
         if (current != null && msg instanceof HttpObject part) {
             current.onResponsePart(part);
