@@ -14,6 +14,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -256,7 +257,25 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
         releasePending();
         FullHttpResponse answer = ErrorResponses.of(status, detail, true, false);
         report(answer);
-        ctx.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
+        ctx.write(answer, ctx.voidPromise());
+        closeAfterWrites();
+    }
+
+    /**
+     * Flushes and closes once every byte written so far is on the socket. Usually the flush
+     * writes all of it at once and the close follows directly; an empty buffer written only
+     * to carry the close would cost a second trip through the outbound pipeline and a promise
+     * per connection. Only when the socket could not take everything (or a flush is already
+     * under way) does a close ride on a last write, so written bytes are never dropped.
+     */
+    private void closeAfterWrites() {
+        ctx.flush();
+        ChannelOutboundBuffer unsent = ctx.channel().unsafe().outboundBuffer();
+        if (unsent == null || unsent.totalPendingWriteBytes() == 0) {
+            ctx.close();
+        } else {
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
     }
 
     /** Metrics and the access log for an answer given here, without a pool. */
@@ -318,7 +337,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
         if (!keepAlive) {
             closing = true;
             releasePending();
-            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            closeAfterWrites();
             return;
         }
         if (receiving) {
