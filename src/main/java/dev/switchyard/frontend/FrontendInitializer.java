@@ -4,19 +4,31 @@ import dev.switchyard.config.Limits;
 import dev.switchyard.config.SwitchyardConfig;
 import dev.switchyard.metrics.ListenerMeters;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The pipeline of one client connection: byte and connection counts, client clocks on raw bytes, the HTTP/1.1 codec
  * (which enforces the head limits), then the request handler. A connection over a connection
  * limit gets no pipeline at all: it is closed here, before its first read. Immutable; shared
  * by all connections of a listener.
+ *
+ * <p>Not a {@code ChannelInitializer}: that one guards against running twice with a map
+ * shared by all channels, a put and a remove on a concurrent map per connection. Netty calls
+ * {@code handlerAdded} once per pipeline entry, after registration, on the channel's event
+ * loop, so building the pipeline there and leaving needs no such guard.
  */
-final class FrontendInitializer extends ChannelInitializer<Channel> {
+@Sharable
+final class FrontendInitializer extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(FrontendInitializer.class);
 
     private final Supplier<RuntimeSnapshot> snapshots;
     private final ListenerMeters meters;
@@ -42,9 +54,23 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
         this.rates = rates;
     }
 
-    /** Limits and timeouts come from the current snapshot, so a reload applies to new connections. */
     @Override
-    protected void initChannel(Channel ch) {
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        try {
+            initChannel(ctx.channel());
+        } catch (RuntimeException | Error e) {
+            // What ChannelInitializer does: a connection without its pipeline cannot be served.
+            log.warn("cannot set up client connection {}, closing it", ctx.channel(), e);
+            ctx.close();
+        } finally {
+            if (!ctx.isRemoved()) {
+                ctx.pipeline().remove(this);
+            }
+        }
+    }
+
+    /** Limits and timeouts come from the current snapshot, so a reload applies to new connections. */
+    private void initChannel(Channel ch) {
         SwitchyardConfig config = snapshots.get().config();
         if (refused(ch, config.limits())) {
             return;
