@@ -19,7 +19,7 @@ import java.time.Duration;
  * writes a field, and the task re-arms itself when it fires early, so the per-request path
  * schedules nothing (HAProxy's and IdleStateHandler's way). Passes every message on.
  */
-final class ClientTimeoutHandler extends ChannelInboundHandlerAdapter {
+final class ClientTimeoutHandler extends ChannelInboundHandlerAdapter implements Runnable {
 
     /** Fired down the pipeline when the head did not arrive in time and bytes of it did. */
     static final Object HEAD_TIMEOUT = new Object() {
@@ -68,7 +68,7 @@ final class ClientTimeoutHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.timer = new DeadlineTimer(ctx.executor(), this::expired);
+        this.timer = new DeadlineTimer(ctx.executor(), this);
     }
 
     @Override
@@ -149,7 +149,9 @@ final class ClientTimeoutHandler extends ChannelInboundHandlerAdapter {
         timer.start(nanos);
     }
 
-    private void expired() {
+    /** The timer's expiry, not for callers: the handler is its own action, no lambda per connection. */
+    @Override
+    public void run() {
         if (!ctx.channel().isActive()) {
             return;
         }

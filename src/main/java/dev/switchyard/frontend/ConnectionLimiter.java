@@ -13,8 +13,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * address keeps counting the connections its old socket accepted; the limits themselves are
  * passed in at each accept, from the current snapshot.
  *
- * <p>Lock-free: a count is taken with a CAS loop below its limit and given back when the
- * channel closes. The per-address table holds only addresses with open connections: the
+ * <p>Lock-free: a count is taken with a CAS loop below its limit and given back by
+ * {@link #release} when the channel closes (its pipeline's first handler calls it from
+ * {@code channelInactive}, which fires once per channel: no close-future listener per
+ * connection). The per-address table holds only addresses with open connections: the
  * release that brings a count to 0 marks it dead (-1) with a CAS and removes it, and an
  * acquire that finds a dead count looks again, so a count is never lost between the two.
  */
@@ -38,7 +40,7 @@ final class ConnectionLimiter {
 
     /**
      * Counts {@code channel} in, unless that would pass a limit (0 = none); an admitted channel
-     * is counted out when it closes.
+     * must be counted out with {@link #release} exactly once, when it closes.
      *
      * @return null if admitted, else why not
      */
@@ -46,20 +48,29 @@ final class ConnectionLimiter {
         if (!acquire(listenerOpen, maxConnections)) {
             return Refusal.LISTENER_LIMIT;
         }
-        InetAddress address = channel.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
-        AtomicInteger addressOpen = address == null ? null : acquire(address, maxPerAddress);
-        if (address != null && addressOpen == null) {
+        InetAddress address = addressOf(channel);
+        if (address != null && acquire(address, maxPerAddress) == null) {
             listenerOpen.decrementAndGet();
             return Refusal.IP_LIMIT;
         }
-        // Runs at once if the channel is already closed, so the count can never stay taken.
-        channel.closeFuture().addListener(closed -> {
-            listenerOpen.decrementAndGet();
-            if (addressOpen != null) {
-                release(address, addressOpen);
-            }
-        });
         return null;
+    }
+
+    /**
+     * Counts out a channel {@link #admit} let in. Its address's count is found again by address:
+     * the entry cannot have left the table, as this channel still holds a count in it.
+     */
+    void release(Channel channel, AtomicInteger listenerOpen) {
+        listenerOpen.decrementAndGet();
+        InetAddress address = addressOf(channel);
+        AtomicInteger addressOpen = address == null ? null : perAddress.get(address);
+        if (addressOpen != null) {
+            release(address, addressOpen);
+        }
+    }
+
+    private static InetAddress addressOf(Channel channel) {
+        return channel.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
     }
 
     /** Open connections from {@code address} now (0 if it has none). */

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -37,6 +38,10 @@ final class FrontendInitializer extends ChannelInboundHandlerAdapter {
     private final ConnectionLimiter connections;
     private final AtomicInteger listenerOpen;
     private final RateLimiter rates;
+    /** The decoder settings of the last limits seen: built once per configuration, not per accept. */
+    private volatile DecoderSettings decoder;
+
+    private record DecoderSettings(Limits limits, HttpDecoderConfig config) {}
 
     FrontendInitializer(
             Supplier<RuntimeSnapshot> snapshots,
@@ -46,7 +51,7 @@ final class FrontendInitializer extends ChannelInboundHandlerAdapter {
             AtomicInteger listenerOpen,
             RateLimiter rates) {
         this.meters = meters;
-        this.traffic = new TrafficCountingHandler(meters);
+        this.traffic = new TrafficCountingHandler(meters, connections, listenerOpen);
         this.clients = clients;
         this.snapshots = snapshots;
         this.connections = connections;
@@ -71,20 +76,40 @@ final class FrontendInitializer extends ChannelInboundHandlerAdapter {
 
     /** Limits and timeouts come from the current snapshot, so a reload applies to new connections. */
     private void initChannel(Channel ch) {
+        if (!ch.isActive()) {
+            // Closed before its turn: its channelInactive is past, so it must not be counted in.
+            ch.close();
+            return;
+        }
         SwitchyardConfig config = snapshots.get().config();
         if (refused(ch, config.limits())) {
             return;
         }
+        // First, and alone: whatever fails after this, the close that follows counts it out.
+        ch.pipeline().addLast(traffic);
         clients.add(ch);
+        ClientTimeoutHandler timeouts = new ClientTimeoutHandler(
+                config.timeouts().clientHeader(),
+                config.timeouts().clientBody(),
+                config.timeouts().clientIdle());
         ch.pipeline()
                 .addLast(
-                        traffic,
-                        new ClientTimeoutHandler(
-                                config.timeouts().clientHeader(),
-                                config.timeouts().clientBody(),
-                                config.timeouts().clientIdle()),
-                        new HttpServerCodec(Codecs.requestDecoderConfig(config.limits())),
-                        new RequestHandler(snapshots, config.limits(), rates));
+                        timeouts,
+                        new HttpServerCodec(decoderConfig(config.limits())),
+                        new RequestHandler(snapshots, config.limits(), rates, timeouts));
+    }
+
+    /**
+     * Shared by the connections of one configuration: the decoder only reads it. A reload
+     * brings new limits and so new settings; two loops racing here build the same thing twice.
+     */
+    private HttpDecoderConfig decoderConfig(Limits limits) {
+        DecoderSettings current = decoder;
+        if (current == null || !current.limits().equals(limits)) {
+            current = new DecoderSettings(limits, Codecs.requestDecoderConfig(limits));
+            decoder = current;
+        }
+        return current.config();
     }
 
     /** Auto-read is off and nothing was read yet, so closing here costs the client no bytes. */

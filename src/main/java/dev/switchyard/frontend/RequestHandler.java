@@ -58,9 +58,11 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
     private final Limits limits;
 
     private final RateLimiter rates;
-    private final ArrayDeque<HttpObject> pending = new ArrayDeque<>(2);
+    private final ClientTimeoutHandler timeouts;
+    /** Created at the first pipelined request: most connections never need it. */
+    private ArrayDeque<HttpObject> pending;
+
     private ChannelHandlerContext ctx;
-    private ClientTimeoutHandler timeouts;
     private Exchange exchange;
     /** A request is in service: its exchange or local answer is not complete. */
     private boolean busy;
@@ -88,16 +90,17 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
     /** The peer's IP, worked out at the first request that needs it: it cannot change. */
     private String clientIp;
 
-    RequestHandler(Supplier<RuntimeSnapshot> snapshots, Limits limits, RateLimiter rates) {
+    RequestHandler(
+            Supplier<RuntimeSnapshot> snapshots, Limits limits, RateLimiter rates, ClientTimeoutHandler timeouts) {
         this.snapshots = snapshots;
         this.limits = limits;
         this.rates = rates;
+        this.timeouts = timeouts;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.timeouts = ctx.pipeline().get(ClientTimeoutHandler.class);
     }
 
     @Override
@@ -114,8 +117,11 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
             ReferenceCountUtil.release(msg);
             return;
         }
-        if ((busy && !receiving) || !pending.isEmpty()) {
+        if ((busy && !receiving) || hasPending()) {
             // A pipelined request that came in the same read as the end of the current one.
+            if (pending == null) {
+                pending = new ArrayDeque<>(2);
+            }
             pending.add(object);
             return;
         }
@@ -375,7 +381,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
         answered = false;
         ctx.flush();
         timeouts.awaitNextRequest();
-        while (!pending.isEmpty() && !closing && !(busy && !receiving)) {
+        while (hasPending() && !closing && !(busy && !receiving)) {
             dispatch(pending.poll());
         }
         if (exchange != null) {
@@ -409,7 +415,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
             // reading stops while pending holds anything.
             wanted = true;
         }
-        if (wanted && pending.isEmpty() && !readAsked) {
+        if (wanted && !hasPending() && !readAsked) {
             readAsked = true;
             ctx.read();
         }
@@ -482,7 +488,14 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
         ctx.close();
     }
 
+    private boolean hasPending() {
+        return pending != null && !pending.isEmpty();
+    }
+
     private void releasePending() {
+        if (pending == null) {
+            return;
+        }
         HttpObject queued;
         while ((queued = pending.poll()) != null) {
             ReferenceCountUtil.release(queued);

@@ -6,19 +6,26 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Counts a listener's connections and the bytes on the wire, first in the pipeline so it sees
- * exactly what the socket reads and writes. Shared by all connections of one listener:
- * stateless itself, the meters are adders. Passes every message on untouched.
+ * exactly what the socket reads and writes, and gives the connection's {@link ConnectionLimiter}
+ * counts back when it closes ({@code channelInactive} fires once per channel). Shared by all
+ * connections of one listener: stateless itself, the meters are adders. Passes every message
+ * on untouched.
  */
 @Sharable
 final class TrafficCountingHandler extends ChannelDuplexHandler {
 
     private final ListenerMeters meters;
+    private final ConnectionLimiter connections;
+    private final AtomicInteger listenerOpen;
 
-    TrafficCountingHandler(ListenerMeters meters) {
+    TrafficCountingHandler(ListenerMeters meters, ConnectionLimiter connections, AtomicInteger listenerOpen) {
         this.meters = meters;
+        this.connections = connections;
+        this.listenerOpen = listenerOpen;
     }
 
     @Override
@@ -30,6 +37,7 @@ final class TrafficCountingHandler extends ChannelDuplexHandler {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         meters.connectionClosed();
+        connections.release(ctx.channel(), listenerOpen);
         super.channelInactive(ctx);
     }
 

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Confined to the connection's event loop, like the handler that owns it.
  */
-public final class DeadlineTimer {
+public final class DeadlineTimer implements Runnable {
 
     private final EventExecutor executor;
     private final Runnable onExpiry;
@@ -56,10 +56,15 @@ public final class DeadlineTimer {
 
     private void schedule(long now, long delayNanos) {
         taskFiresAt = now + delayNanos;
-        task = executor.schedule(this::fired, delayNanos, TimeUnit.NANOSECONDS);
+        task = executor.schedule(this, delayNanos, TimeUnit.NANOSECONDS);
     }
 
-    private void fired() {
+    /**
+     * The scheduled task, not for callers: the timer schedules itself rather than a method
+     * reference, which would be one more object per connection and per re-arm.
+     */
+    @Override
+    public void run() {
         task = null;
         if (!running) {
             return;
