@@ -1,5 +1,6 @@
 package dev.switchyard.frontend;
 
+import dev.switchyard.metrics.ListenerMeters;
 import dev.switchyard.upstream.DeadlineTimer;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -13,7 +14,7 @@ import java.time.Duration;
  * pieces of a request body, but only while the request handler asks for body (reads paused
  * for back-pressure are not the client's fault); {@code timeouts.client-idle} bounds the
  * quiet time between two requests on a kept-alive connection. Sits before the HTTP codec so
- * it sees raw bytes.
+ * it sees raw bytes, which it also counts for the listener's received-bytes metric.
  *
  * <p>Event-loop confined. One timer task per connection at a time: moving a deadline only
  * writes a field, and the task re-arms itself when it fires early, so the per-request path
@@ -54,15 +55,17 @@ final class ClientTimeoutHandler extends ChannelInboundHandlerAdapter implements
     private final long headNanos;
     private final long bodyNanos;
     private final long idleNanos;
+    private final ListenerMeters meters;
     private ChannelHandlerContext ctx;
     private Phase phase = Phase.HEAD;
     private boolean headBytesSeen;
     private DeadlineTimer timer;
 
-    ClientTimeoutHandler(Duration clientHeader, Duration clientBody, Duration clientIdle) {
+    ClientTimeoutHandler(Duration clientHeader, Duration clientBody, Duration clientIdle, ListenerMeters meters) {
         this.headNanos = clientHeader.toNanos();
         this.bodyNanos = clientBody.toNanos();
         this.idleNanos = clientIdle.toNanos();
+        this.meters = meters;
     }
 
     @Override
@@ -80,6 +83,8 @@ final class ClientTimeoutHandler extends ChannelInboundHandlerAdapter implements
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         if (msg instanceof ByteBuf buf && buf.isReadable()) {
+            // The listener's received bytes: nothing before this handler changes a buffer.
+            meters.received(buf.readableBytes());
             if (phase == Phase.IDLE) {
                 arm(Phase.HEAD, headNanos);
             }

@@ -91,7 +91,8 @@ final class FrontendInitializer extends ChannelInboundHandlerAdapter {
         ClientTimeoutHandler timeouts = new ClientTimeoutHandler(
                 config.timeouts().clientHeader(),
                 config.timeouts().clientBody(),
-                config.timeouts().clientIdle());
+                config.timeouts().clientIdle(),
+                meters);
         ch.pipeline()
                 .addLast(
                         timeouts,

@@ -9,11 +9,13 @@ import io.netty.channel.ChannelPromise;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Counts a listener's connections and the bytes on the wire, first in the pipeline so it sees
- * exactly what the socket reads and writes, and gives the connection's {@link ConnectionLimiter}
+ * Counts a listener's connections and the bytes written, first in the pipeline so it sees
+ * exactly what the socket writes, and gives the connection's {@link ConnectionLimiter}
  * counts back when it closes ({@code channelInactive} fires once per channel). Shared by all
  * connections of one listener: stateless itself, the meters are adders. Passes every message
- * on untouched.
+ * on untouched. Bytes read are counted by {@link ClientTimeoutHandler}, which looks at every
+ * buffer read anyway: overriding {@code channelRead} here too would put one more handler on
+ * the path of every read.
  */
 @Sharable
 final class TrafficCountingHandler extends ChannelDuplexHandler {
@@ -39,14 +41,6 @@ final class TrafficCountingHandler extends ChannelDuplexHandler {
         meters.connectionClosed();
         connections.release(ctx.channel(), listenerOpen);
         super.channelInactive(ctx);
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-        if (msg instanceof ByteBuf buf) {
-            meters.received(buf.readableBytes());
-        }
-        super.channelRead(ctx, msg);
     }
 
     @Override

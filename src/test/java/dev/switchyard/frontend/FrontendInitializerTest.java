@@ -5,14 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchyard.config.ConfigLoader;
 import dev.switchyard.config.SwitchyardConfig;
 import dev.switchyard.metrics.Metrics;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The per-connection pipeline is built once, the builder leaves it, and a failed build closes. */
@@ -21,18 +24,16 @@ class FrontendInitializerTest {
     private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     private final ConnectionLimiter limiter = new ConnectionLimiter();
     private final AtomicInteger open = limiter.listener("public");
+    private final Metrics metrics = new Metrics();
+
+    @AfterEach
+    void closeMetrics() {
+        metrics.close();
+    }
 
     @Test
     void buildsThePipelineAndLeavesIt() throws Exception {
-        SwitchyardConfig config = ConfigLoader.parse("""
-                switchyard {
-                  listeners = [ { name = public, bind = "127.0.0.1:0" } ]
-                  routes = [ { path-prefix = "/", pool = web } ]
-                  pools { web { servers = [ { address = "127.0.0.1:9" } ] } }
-                }
-                """, "test.conf");
-        RuntimeSnapshot snapshot = new RuntimeSnapshot(config, null, Map.of(), null);
-        FrontendInitializer initializer = initializer(() -> snapshot);
+        FrontendInitializer initializer = initializer(FrontendInitializerTest::snapshot);
 
         EmbeddedChannel first = new EmbeddedChannel(initializer);
         EmbeddedChannel second = new EmbeddedChannel(initializer);
@@ -55,6 +56,18 @@ class FrontendInitializerTest {
     }
 
     @Test
+    void countsTheRawBytesReceived() throws Exception {
+        EmbeddedChannel channel = new EmbeddedChannel(initializer(FrontendInitializerTest::snapshot));
+
+        // Half a head: the codec keeps it, nothing is answered, only the count moves.
+        channel.writeInbound(Unpooled.copiedBuffer("GET / HTT", StandardCharsets.US_ASCII));
+        channel.writeInbound(Unpooled.copiedBuffer("P/1.1\r\nHos", StandardCharsets.US_ASCII));
+
+        assertThat(metrics.scrape()).contains("switchyard_listener_received_bytes_total{listener=\"public\"} 19.0");
+        channel.close();
+    }
+
+    @Test
     void closesAConnectionWhosePipelineCannotBeBuilt() {
         FrontendInitializer initializer = initializer(() -> {
             throw new IllegalStateException("no snapshot");
@@ -66,8 +79,23 @@ class FrontendInitializerTest {
         assertThat(channel.pipeline().get(FrontendInitializer.class)).isNull();
     }
 
+    private static RuntimeSnapshot snapshot() {
+        try {
+            SwitchyardConfig config = ConfigLoader.parse("""
+                    switchyard {
+                      listeners = [ { name = public, bind = "127.0.0.1:0" } ]
+                      routes = [ { path-prefix = "/", pool = web } ]
+                      pools { web { servers = [ { address = "127.0.0.1:9" } ] } }
+                    }
+                    """, "test.conf");
+            return new RuntimeSnapshot(config, null, Map.of(), null);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private FrontendInitializer initializer(Supplier<RuntimeSnapshot> snapshots) {
         return new FrontendInitializer(
-                snapshots, new Metrics().listener("public"), clients, limiter, open, new RateLimiter(System::nanoTime));
+                snapshots, metrics.listener("public"), clients, limiter, open, new RateLimiter(System::nanoTime));
     }
 }
