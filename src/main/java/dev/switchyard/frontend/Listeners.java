@@ -139,7 +139,7 @@ public final class Listeners implements AutoCloseable {
                 // on at creation, and setting it again cost a setsockopt per connection.
                 .childOption(ChannelOption.ALLOCATOR, Transport.ALLOCATOR)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, Connector.WATER_MARK)
-                .childHandler(new FrontendInitializer(
+                .childHandler(new FrontendSetupHandler(
                         snapshots,
                         metrics.listener(listener.name()),
                         clients,

@@ -46,7 +46,7 @@ class CloseAfterAnswerTest {
     @Test
     void closesOnlyOnceAQueuedAnswerIsOnTheSocket() throws Exception {
         for (String request : new String[] {CLOSING_REQUEST, MALFORMED_REQUEST}) {
-            StalledChannel channel = new StalledChannel(initializer());
+            StalledChannel channel = new StalledChannel(setup());
             channel.stalled = true;
 
             channel.writeInbound(Unpooled.copiedBuffer(request, StandardCharsets.ISO_8859_1));
@@ -67,7 +67,7 @@ class CloseAfterAnswerTest {
     @Test
     void closesAtOnceWhenTheSocketTookTheAnswer() throws Exception {
         for (String request : new String[] {CLOSING_REQUEST, MALFORMED_REQUEST}) {
-            StalledChannel channel = new StalledChannel(initializer());
+            StalledChannel channel = new StalledChannel(setup());
 
             channel.writeInbound(Unpooled.copiedBuffer(request, StandardCharsets.ISO_8859_1));
 
@@ -86,7 +86,7 @@ class CloseAfterAnswerTest {
         return text.toString();
     }
 
-    private FrontendInitializer initializer() throws Exception {
+    private FrontendSetupHandler setup() throws Exception {
         SwitchyardConfig config = ConfigLoader.parse("""
                 switchyard {
                   listeners = [ { name = public, bind = "127.0.0.1:0" } ]
@@ -98,7 +98,7 @@ class CloseAfterAnswerTest {
                 new ProxySettings(null, Duration.ofSeconds(1), 0, "http", new ProxyMetrics(metrics, List.of()), null);
         RuntimeSnapshot snapshot = new RuntimeSnapshot(config, new Router<>(List.of()), Map.of(), settings);
         ConnectionLimiter limiter = new ConnectionLimiter();
-        return new FrontendInitializer(
+        return new FrontendSetupHandler(
                 () -> snapshot,
                 metrics.listener("public"),
                 new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE),

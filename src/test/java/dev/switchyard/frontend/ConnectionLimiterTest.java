@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The open-connection counts, with channels that only pretend to come from an address; the
- * pipeline's release at close is {@link FrontendInitializerTest}'s and ConnectionLimitsIT's.
+ * pipeline's release at close is {@link FrontendSetupHandlerTest}'s and ConnectionLimitsIT's.
  */
 class ConnectionLimiterTest {
 

@@ -27,9 +27,9 @@ import org.slf4j.LoggerFactory;
  * loop, so building the pipeline there and leaving needs no such guard.
  */
 @Sharable
-final class FrontendInitializer extends ChannelInboundHandlerAdapter {
+final class FrontendSetupHandler extends ChannelInboundHandlerAdapter {
 
-    private static final Logger log = LoggerFactory.getLogger(FrontendInitializer.class);
+    private static final Logger log = LoggerFactory.getLogger(FrontendSetupHandler.class);
 
     private final Supplier<RuntimeSnapshot> snapshots;
     private final ListenerMeters meters;
@@ -43,7 +43,7 @@ final class FrontendInitializer extends ChannelInboundHandlerAdapter {
 
     private record DecoderSettings(Limits limits, HttpDecoderConfig config) {}
 
-    FrontendInitializer(
+    FrontendSetupHandler(
             Supplier<RuntimeSnapshot> snapshots,
             ListenerMeters meters,
             ChannelGroup clients,

@@ -18,8 +18,8 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The per-connection pipeline is built once, the builder leaves it, and a failed build closes. */
-class FrontendInitializerTest {
+/** The per-connection pipeline is built once, the setup handler leaves it, and a failed build closes. */
+class FrontendSetupHandlerTest {
 
     private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     private final ConnectionLimiter limiter = new ConnectionLimiter();
@@ -33,16 +33,16 @@ class FrontendInitializerTest {
 
     @Test
     void buildsThePipelineAndLeavesIt() throws Exception {
-        FrontendInitializer initializer = initializer(FrontendInitializerTest::snapshot);
+        FrontendSetupHandler setup = setup(FrontendSetupHandlerTest::snapshot);
 
-        EmbeddedChannel first = new EmbeddedChannel(initializer);
-        EmbeddedChannel second = new EmbeddedChannel(initializer);
+        EmbeddedChannel first = new EmbeddedChannel(setup);
+        EmbeddedChannel second = new EmbeddedChannel(setup);
 
         for (EmbeddedChannel channel : new EmbeddedChannel[] {first, second}) {
             assertThat(channel.isOpen()).isTrue();
-            assertThat(channel.pipeline().get(FrontendInitializer.class)).isNull();
+            assertThat(channel.pipeline().get(FrontendSetupHandler.class)).isNull();
             assertThat(channel.pipeline().names())
-                    .as("one shared initializer serves every connection")
+                    .as("one shared setup handler serves every connection")
                     .hasSize(5); // the four handlers and the pipeline's tail
             assertThat(channel.pipeline().get(TrafficCountingHandler.class)).isNotNull();
             assertThat(channel.pipeline().get(ClientTimeoutHandler.class)).isNotNull();
@@ -57,7 +57,7 @@ class FrontendInitializerTest {
 
     @Test
     void countsTheRawBytesReceived() throws Exception {
-        EmbeddedChannel channel = new EmbeddedChannel(initializer(FrontendInitializerTest::snapshot));
+        EmbeddedChannel channel = new EmbeddedChannel(setup(FrontendSetupHandlerTest::snapshot));
 
         // Half a head: the codec keeps it, nothing is answered, only the count moves.
         channel.writeInbound(Unpooled.copiedBuffer("GET / HTT", StandardCharsets.US_ASCII));
@@ -69,14 +69,14 @@ class FrontendInitializerTest {
 
     @Test
     void closesAConnectionWhosePipelineCannotBeBuilt() {
-        FrontendInitializer initializer = initializer(() -> {
+        FrontendSetupHandler setup = setup(() -> {
             throw new IllegalStateException("no snapshot");
         });
 
-        EmbeddedChannel channel = new EmbeddedChannel(initializer);
+        EmbeddedChannel channel = new EmbeddedChannel(setup);
 
         assertThat(channel.isOpen()).isFalse();
-        assertThat(channel.pipeline().get(FrontendInitializer.class)).isNull();
+        assertThat(channel.pipeline().get(FrontendSetupHandler.class)).isNull();
     }
 
     private static RuntimeSnapshot snapshot() {
@@ -94,8 +94,8 @@ class FrontendInitializerTest {
         }
     }
 
-    private FrontendInitializer initializer(Supplier<RuntimeSnapshot> snapshots) {
-        return new FrontendInitializer(
+    private FrontendSetupHandler setup(Supplier<RuntimeSnapshot> snapshots) {
+        return new FrontendSetupHandler(
                 snapshots, metrics.listener("public"), clients, limiter, open, new RateLimiter(System::nanoTime));
     }
 }
