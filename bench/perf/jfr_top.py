@@ -10,7 +10,7 @@ by_class, sy_self, cats = collections.Counter(), collections.Counter(), collecti
 # Inclusive shares of a few areas (a sample counts for every area that has a frame on its stack).
 AREAS = [('HTTP decoding (HttpObjectDecoder.decode)', 'HttpObjectDecoder.decode'),
          ('HTTP encoding (HttpObjectEncoder)', 'HttpObjectEncoder'),
-         ('buffer allocation and release (Adaptive*Allocator)', 'Allocator'),
+         ('buffer allocation and release (*Allocator)', 'Allocator'),
          ('metrics recording (dev.switchyard.metrics)', 'dev.switchyard.metrics'),
          ('socket writes (doWrite)', 'doWrite'),
          ('request id (RequestIds)', 'RequestIds'),
