@@ -44,7 +44,7 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
 # The JVM flags are the launcher's (Parallel GC, fixed heap, capped direct memory), chosen by
 # measurement: peak RSS about 130-145 MiB at 1,000 keep-alive connections (bench/README.md,
 # "JVM flags"). The sizes are set here too, so `docker run -e` overrides are visible in the image.
-ENV SWITCHYARD_HEAP=96m SWITCHYARD_DIRECT_MEMORY=128m
+ENV SWITCHYARD_HEAP=80m SWITCHYARD_DIRECT_MEMORY=128m
 # SIGTERM from `docker stop` reaches the JVM directly: the launcher execs java.
 ENTRYPOINT ["/opt/switchyard/bin/switchyard"]
 CMD ["--config", "/etc/switchyard/switchyard.conf"]
