@@ -1,5 +1,6 @@
 package dev.switchyard.metrics;
 
+import dev.switchyard.upstream.Transport;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,7 +15,6 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBufAllocatorMetric;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.internal.PlatformDependent;
 import java.time.Duration;
 import java.util.function.LongSupplier;
@@ -45,8 +45,8 @@ public final class Metrics implements AutoCloseable {
                 .description("Direct memory Netty has reserved (-1 when the JDK counts it instead)")
                 .baseUnit("bytes")
                 .register(registry);
-        // The allocator the proxied connections use (upstream.Transport.ALLOCATOR).
-        ByteBufAllocatorMetric metric = PooledByteBufAllocator.DEFAULT.metric();
+        // The allocator the proxied connections use.
+        ByteBufAllocatorMetric metric = Transport.ALLOCATOR.metric();
         Gauge.builder("switchyard.netty.allocator.direct.used", metric, ByteBufAllocatorMetric::usedDirectMemory)
                 .description("Direct memory held by Netty's buffer allocator")
                 .baseUnit("bytes")

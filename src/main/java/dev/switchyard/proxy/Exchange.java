@@ -140,15 +140,13 @@ public final class Exchange implements ResponseListener {
             body.keep(chunk.retainedDuplicate());
         }
         Channel channel = upstream.channel();
-        if (requestHeadHeld) {
+        if (last && requestHeadHeld) {
             requestHeadHeld = false;
-            if (last) {
-                channel.write(Coalesced.request(request, (LastHttpContent) chunk), channel.voidPromise());
-                requestWritten();
-                return;
-            }
-            channel.write(request, channel.voidPromise());
+            channel.write(Coalesced.request(request, (LastHttpContent) chunk), channel.voidPromise());
+            requestWritten();
+            return;
         }
+        writeHeldRequestHead();
         channel.write(chunk, channel.voidPromise());
         if (last) {
             requestWritten();

@@ -1,6 +1,5 @@
 package dev.switchyard.upstream;
 
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.IoHandlerFactory;
@@ -33,9 +32,10 @@ public record Transport(
      * caches rather than Netty 4.2's default adaptive allocator: under wrk -c64 with 100 B
      * answers the adaptive one's allocate and release were 16 % of the event loop's samples,
      * and the pooled one served 7 % more requests at 6 % less CPU per request with the same
-     * peak RSS at 1,000 connections (bench/README.md, "Allocator"). Metrics reports it.
+     * peak RSS at 1,000 connections (bench/README.md, "Issue 5, third round"). Metrics
+     * reports its memory, so it is typed as the pooled one.
      */
-    public static final ByteBufAllocator ALLOCATOR = PooledByteBufAllocator.DEFAULT;
+    public static final PooledByteBufAllocator ALLOCATOR = PooledByteBufAllocator.DEFAULT;
 
     /** Epoll if available (netty-all ships the linux-x86_64/aarch_64 natives), else NIO; says why. */
     public static Transport detect() {
