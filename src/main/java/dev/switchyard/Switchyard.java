@@ -7,7 +7,6 @@ import dev.switchyard.config.AccessLogConfig;
 import dev.switchyard.config.ConfigLoader;
 import dev.switchyard.config.InvalidConfigException;
 import dev.switchyard.config.SwitchyardConfig;
-import dev.switchyard.frontend.Codecs;
 import dev.switchyard.frontend.Listeners;
 import dev.switchyard.frontend.RuntimeSnapshot;
 import dev.switchyard.health.HealthChecker;
@@ -118,9 +117,7 @@ public final class Switchyard implements AutoCloseable, AdminActions {
 
     private Connector connector(SwitchyardConfig config) {
         return new Connector(
-                transport,
-                config.timeouts().connect(),
-                Codecs.responseDecoderConfig(config.limits().maxHeaderSize()));
+                transport, config.timeouts().connect(), config.limits().maxHeaderSize());
     }
 
     private HealthChecker newHealthChecker(RuntimeSnapshot runtime) {

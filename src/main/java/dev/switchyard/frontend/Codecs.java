@@ -4,8 +4,8 @@ import dev.switchyard.config.Limits;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 
 /**
- * The decoder configurations of both codecs (netty-notes §9): one set of parsing rules on the
- * way in and on the way out, differing only in how long a first line may be.
+ * The client side's decoder configuration (netty-notes §9). Backend responses are decoded by
+ * {@code upstream.ResponseDecoder}, under the same header limit.
  */
 public final class Codecs {
 
@@ -14,9 +14,6 @@ public final class Codecs {
      * Registered methods are at most 17 characters (IANA HTTP Method Registry), so 64 is ample.
      */
     static final int REQUEST_LINE_ROOM = 64;
-
-    /** A status line is a version, a code and a short reason phrase: 8 KiB is lavish. */
-    static final int MAX_STATUS_LINE = 8192;
 
     /** The largest body piece decoded at once; not a body limit, bodies stream. */
     static final int MAX_CHUNK = 32 * 1024;
@@ -30,11 +27,6 @@ public final class Codecs {
      */
     public static HttpDecoderConfig requestDecoderConfig(Limits limits) {
         return decoderConfig(limits.maxUriLength() + REQUEST_LINE_ROOM, limits.maxHeaderSize());
-    }
-
-    /** The backend side: the same header limit as for requests, a fixed status-line limit. */
-    public static HttpDecoderConfig responseDecoderConfig(int maxHeaderSize) {
-        return decoderConfig(MAX_STATUS_LINE, maxHeaderSize);
     }
 
     private static HttpDecoderConfig decoderConfig(int maxInitialLine, int maxHeaderSize) {

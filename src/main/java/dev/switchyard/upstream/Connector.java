@@ -7,8 +7,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpDecoderConfig;
 import java.time.Duration;
 
 /**
@@ -29,12 +27,12 @@ public final class Connector {
 
     private final Transport transport;
     private final int connectTimeoutMillis;
-    private final HttpDecoderConfig decoderConfig;
+    private final int maxHeaderSize;
 
-    public Connector(Transport transport, Duration connectTimeout, HttpDecoderConfig decoderConfig) {
+    public Connector(Transport transport, Duration connectTimeout, int maxHeaderSize) {
         this.transport = transport;
         this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
-        this.decoderConfig = decoderConfig;
+        this.maxHeaderSize = maxHeaderSize;
     }
 
     /**
@@ -56,11 +54,11 @@ public final class Connector {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        ResponseDecoder decoder = new ResponseDecoder(maxHeaderSize);
                         ch.pipeline()
                                 .addLast(
-                                        // failOnMissingResponse: a close with a response outstanding is
-                                        // reported, not mistaken for a complete close-delimited body.
-                                        new HttpClientCodec(decoderConfig, false, true),
+                                        decoder,
+                                        new RequestEncoder(decoder),
                                         // Also closes the connection after POOLED_IDLE_TIMEOUT
                                         // in the pool, on its own timer.
                                         new UpstreamHandler(server, home));

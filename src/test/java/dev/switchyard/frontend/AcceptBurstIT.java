@@ -46,11 +46,7 @@ class AcceptBurstIT {
         EventLoop loop = group.next();
         Metrics metrics = new Metrics();
         RuntimeSnapshot snapshot = RuntimeSnapshot.build(
-                config,
-                List.of(loop),
-                new Connector(transport, Duration.ofSeconds(1), Codecs.responseDecoderConfig(8192)),
-                metrics,
-                null);
+                config, List.of(loop), new Connector(transport, Duration.ofSeconds(1), 8192), metrics, null);
         Listeners listeners = Listeners.bind(config, group, transport, () -> snapshot, metrics);
         List<Socket> sockets = new ArrayList<>();
         // Every turn of the loop costs TURN of wall-clock time, as a loop serving heavy traffic

@@ -32,9 +32,6 @@ class RequestCheckTest {
         assertThat(refusal.reason()).contains("max-uri-length");
         assertThat(Codecs.requestDecoderConfig(LIMITS).getMaxInitialLineLength())
                 .isEqualTo(300 + Codecs.REQUEST_LINE_ROOM);
-        assertThat(Codecs.responseDecoderConfig(16_384).getMaxInitialLineLength())
-                .as("a status line does not grow with max-uri-length")
-                .isEqualTo(Codecs.MAX_STATUS_LINE);
     }
 
     @Test

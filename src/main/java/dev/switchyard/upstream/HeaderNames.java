@@ -1,0 +1,97 @@
+package dev.switchyard.upstream;
+
+import io.netty.util.AsciiString;
+
+/**
+ * The header names backends send most, as shared {@link AsciiString}s in the spelling servers
+ * use. A decoded name that matches one byte for byte is this object, not a new one: its
+ * case-insensitive hash is computed once per process instead of once per response, and the
+ * client's encoder copies it as one block. Any other spelling gets its own name, so what the
+ * backend wrote is what the client reads. Stateless.
+ */
+final class HeaderNames {
+
+    static final AsciiString CONTENT_LENGTH = AsciiString.cached("Content-Length");
+    static final AsciiString TRANSFER_ENCODING = AsciiString.cached("Transfer-Encoding");
+
+    private static final AsciiString[] KNOWN = {
+        CONTENT_LENGTH,
+        TRANSFER_ENCODING,
+        AsciiString.cached("Content-Type"),
+        AsciiString.cached("Connection"),
+        AsciiString.cached("Date"),
+        AsciiString.cached("Server"),
+        AsciiString.cached("Keep-Alive"),
+        AsciiString.cached("Last-Modified"),
+        AsciiString.cached("ETag"),
+        AsciiString.cached("Accept-Ranges"),
+        AsciiString.cached("Cache-Control"),
+        AsciiString.cached("Expires"),
+        AsciiString.cached("Vary"),
+        AsciiString.cached("Location"),
+        AsciiString.cached("Set-Cookie"),
+        AsciiString.cached("Content-Encoding"),
+        AsciiString.cached("Content-Language"),
+        AsciiString.cached("Content-Disposition"),
+        AsciiString.cached("Access-Control-Allow-Origin"),
+        AsciiString.cached("Strict-Transport-Security"),
+        AsciiString.cached("X-Content-Type-Options"),
+        AsciiString.cached("X-Frame-Options"),
+        AsciiString.cached("X-Request-Id"),
+        AsciiString.cached("Age"),
+        AsciiString.cached("Pragma"),
+        AsciiString.cached("WWW-Authenticate"),
+        AsciiString.cached("Retry-After"),
+        AsciiString.cached("Content-Security-Policy"),
+    };
+
+    /** By length: the known names of that length. */
+    private static final AsciiString[][] BY_LENGTH = byLength();
+
+    private HeaderNames() {}
+
+    /** The shared name spelled exactly as {@code bytes[start, start + length)}, else a new one. */
+    static AsciiString of(byte[] bytes, int start, int length) {
+        if (length < BY_LENGTH.length) {
+            for (AsciiString known : BY_LENGTH[length]) {
+                if (sameBytes(known, bytes, start, length)) {
+                    return known;
+                }
+            }
+        }
+        return new AsciiString(bytes, start, length, false);
+    }
+
+    private static boolean sameBytes(AsciiString known, byte[] bytes, int start, int length) {
+        byte[] array = known.array();
+        int offset = known.arrayOffset();
+        for (int i = 0; i < length; i++) {
+            if (array[offset + i] != bytes[start + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static AsciiString[][] byLength() {
+        int longest = 0;
+        for (AsciiString name : KNOWN) {
+            longest = Math.max(longest, name.length());
+        }
+        AsciiString[][] table = new AsciiString[longest + 1][];
+        for (int length = 0; length <= longest; length++) {
+            int count = 0;
+            for (AsciiString name : KNOWN) {
+                count += name.length() == length ? 1 : 0;
+            }
+            table[length] = new AsciiString[count];
+            int i = 0;
+            for (AsciiString name : KNOWN) {
+                if (name.length() == length) {
+                    table[length][i++] = name;
+                }
+            }
+        }
+        return table;
+    }
+}
