@@ -50,6 +50,7 @@ class MalformedRequestIT {
             NUL in a header value                    | 400 | GET / HTTP/1.1\\r\\nHost: x\\r\\nX-A: a\\u0000b\\r\\n\\r\\n
             bare CR in a header value                | 400 | GET / HTTP/1.1\\r\\nHost: x\\r\\nX-A: a\\rb\\r\\n\\r\\n
             bare LF line ending                      | 400 | GET / HTTP/1.1\\nHost: x\\n\\n
+            separator in a header name               | 400 | GET / HTTP/1.1\\r\\nHost: x\\r\\nX(A): 1\\r\\n\\r\\n
             invalid method token                     | 400 | G(T / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n
             target without leading slash             | 400 | GET index.html HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n
             two Transfer-Encoding lines              | 400 | POST / HTTP/1.1\\r\\nHost: x\\r\\nTransfer-Encoding: chunked\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n0\\r\\n\\r\\n
