@@ -33,6 +33,9 @@ public final class AccessLog implements AutoCloseable {
     private final boolean ownsStream;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
+    /** The writer thread's. */
+    private final TimeText time = new TimeText();
+
     private final Thread writer;
     private volatile boolean running = true;
 
@@ -83,7 +86,7 @@ public final class AccessLog implements AutoCloseable {
                 LockSupport.parkNanos(IDLE_PARK_NANOS);
                 continue;
             }
-            format.append(batch, entry);
+            format.append(batch, entry, time);
             written.incrementAndGet();
             if (batch.length() > 32 * 1024) {
                 flush(batch);
