@@ -25,11 +25,7 @@ enum AccessLogFormat {
                     .append(" server=")
                     .append(e.server() == null ? "-" : e.server())
                     .append(" upstream_ms=");
-            if (e.upstreamNanos() < 0) {
-                out.append('-');
-            } else {
-                appendMillis(out, e.upstreamNanos());
-            }
+            appendMillisOr(out, e.upstreamNanos(), "-");
             out.append(" total_ms=");
             appendMillis(out, e.totalNanos());
             out.append(" retries=")
@@ -54,11 +50,7 @@ enum AccessLogFormat {
             field(out, "pool", e.pool());
             field(out, "server", e.server());
             out.append(",\"upstream_ms\":");
-            if (e.upstreamNanos() < 0) {
-                out.append("null");
-            } else {
-                appendMillis(out, e.upstreamNanos());
-            }
+            appendMillisOr(out, e.upstreamNanos(), "null");
             out.append(",\"total_ms\":");
             appendMillis(out, e.totalNanos());
             out.append(",\"retries\":").append(e.retries());
@@ -82,6 +74,15 @@ enum AccessLogFormat {
     static void appendMillis(StringBuilder out, long nanos) {
         long tenths = (nanos + 50_000) / 100_000;
         out.append(tenths / 10).append('.').append(tenths % 10);
+    }
+
+    /** A time that may be unknown (negative: no server answered), as {@code absent} then. */
+    private static void appendMillisOr(StringBuilder out, long nanos, String absent) {
+        if (nanos < 0) {
+            out.append(absent);
+        } else {
+            appendMillis(out, nanos);
+        }
     }
 
     /** A request target is client-controlled: no raw control characters or quotes in a text line. */

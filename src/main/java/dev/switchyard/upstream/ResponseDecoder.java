@@ -341,13 +341,10 @@ final class ResponseDecoder extends ByteToMessageDecoder {
     // ---- body -----------------------------------------------------------------------------
 
     private boolean readFixed(ByteBuf in, List<Object> out) {
-        int readable = in.readableBytes();
-        if (readable == 0) {
+        if (!in.isReadable()) {
             return false;
         }
-        int n = (int) Math.min(Math.min(remaining, readable), MAX_PIECE);
-        ByteBuf piece = in.readRetainedSlice(n);
-        remaining -= n;
+        ByteBuf piece = nextPiece(in);
         if (remaining == 0) {
             state = State.HEAD;
             out.add(new DefaultLastHttpContent(piece, EmptyHttpHeaders.INSTANCE));
@@ -408,17 +405,21 @@ final class ResponseDecoder extends ByteToMessageDecoder {
     }
 
     private boolean readChunkData(ByteBuf in, List<Object> out) {
-        int readable = in.readableBytes();
-        if (readable == 0) {
+        if (!in.isReadable()) {
             return false;
         }
-        int n = (int) Math.min(Math.min(remaining, readable), MAX_PIECE);
-        out.add(new DefaultHttpContent(in.readRetainedSlice(n)));
-        remaining -= n;
+        out.add(new DefaultHttpContent(nextPiece(in)));
         if (remaining == 0) {
             state = State.CHUNK_END;
         }
         return true;
+    }
+
+    /** The next piece of the body or chunk, as a slice: at most MAX_PIECE, never past its end. */
+    private ByteBuf nextPiece(ByteBuf in) {
+        int n = (int) Math.min(Math.min(remaining, in.readableBytes()), MAX_PIECE);
+        remaining -= n;
+        return in.readRetainedSlice(n);
     }
 
     private boolean readChunkEnd(ByteBuf in) {
