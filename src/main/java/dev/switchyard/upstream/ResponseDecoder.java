@@ -245,17 +245,21 @@ final class ResponseDecoder extends ByteToMessageDecoder {
         }
         HttpVersion version = version(h, lineEnd);
         HttpResponseStatus status = status(h, lineEnd);
+        return new ParsedHead(version, status, fields(h, lf + 1));
+    }
+
+    /** The field lines of a head or trailer section from {@code pos} to its empty line. */
+    private Fields fields(byte[] h, int pos) {
         Fields fields = new Fields();
-        int headerBytes = 0;
-        int pos = lf + 1;
+        int fieldBytes = 0;
         while (true) {
-            lf = indexOf(h, pos, LF);
+            int lf = indexOf(h, pos, LF);
             int end = lineEnd(h, pos, lf);
             if (end == pos) {
-                return new ParsedHead(version, status, fields);
+                return fields;
             }
-            headerBytes += lf + 1 - pos;
-            if (headerBytes > maxHeaderSize) {
+            fieldBytes += lf + 1 - pos;
+            if (fieldBytes > maxHeaderSize) {
                 throw new TooLongHttpHeaderException("response headers larger than " + maxHeaderSize + " bytes");
             }
             fields.add(h, pos, end);
@@ -471,18 +475,7 @@ final class ResponseDecoder extends ByteToMessageDecoder {
         }
         byte[] section = new byte[end - r];
         in.readBytes(section);
-        Fields fields = new Fields();
-        HttpHeaders trailers = fields.headers;
-        int pos = 0;
-        while (true) {
-            int lf = indexOf(section, pos, LF);
-            int lineEnd = lineEnd(section, pos, lf);
-            if (lineEnd == pos) {
-                break;
-            }
-            fields.add(section, pos, lineEnd);
-            pos = lf + 1;
-        }
+        HttpHeaders trailers = fields(section, 0).headers;
         // Framing fields are meaningless, and dangerous, in a trailer section (RFC 9110 §6.5.1).
         trailers.remove(HttpHeaderNames.CONTENT_LENGTH);
         trailers.remove(HttpHeaderNames.TRANSFER_ENCODING);
