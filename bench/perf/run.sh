@@ -20,7 +20,7 @@
 # Environment: ROUNDS (3), WARMUP s (2), DURATION s (7), THREADS ("1 2"; "" skips the matrix), LOADS (all five:
 # ka64-small ka64-large ka1000-small ka1000-large close64-small), TARGETS ("direct switchyard
 # haproxy nginx"), ACCESSLOG=0 skips the access-log comparison, ACCESSLOG_ROUNDS (ROUNDS), PREWARM s of
-# load on each freshly started Switchyard before its first round (10), JFR=0 skips the profile,
+# each load on each freshly started Switchyard before its first round (8), JFR=0 skips the profile,
 # PORT_BASE (19280: backend; +1 Switchyard, +2 HAProxy, +3 nginx, +4/+5 access-log pair,
 # +10/+11 their admin), JAR (target/switchyard.jar, built if missing; always copied first),
 # SY_JAVA_OPTS (empty: the launcher's flags only), RESULT_DIR (bench/results), TAG (perf-<UTC date>),
@@ -50,7 +50,7 @@ LOADS=${LOADS:-ka64-small ka64-large ka1000-small ka1000-large close64-small}
 TARGETS=${TARGETS:-direct switchyard haproxy nginx}
 ACCESSLOG=${ACCESSLOG:-1}
 ACCESSLOG_ROUNDS=${ACCESSLOG_ROUNDS:-$ROUNDS}
-PREWARM=${PREWARM:-10}          # s of ka64-small load on each freshly started Switchyard before measuring
+PREWARM=${PREWARM:-8}           # s of each load on each freshly started Switchyard before measuring
 JFR=${JFR:-1}
 SYSCALLS=${SYSCALLS:-1}         # strace -c syscalls per request at N=1 (needs strace; skipped without it)
 PORT_BASE=${PORT_BASE:-19280}
@@ -284,9 +284,17 @@ for n in $THREADS; do
         esac
     done
     if [[ " $TARGETS " == *" switchyard "* ]] && (( PREWARM > 0 )); then
-        # Pay the JIT warm-up before round 1, so every round measures compiled code.
-        log "N=$n: ${PREWARM}s pre-warm of Switchyard"
-        timeout $((PREWARM + 20)) wrk -t2 -c64 -d"${PREWARM}s" "http://127.0.0.1:${PORT[switchyard]}/small" >"$WORK/prewarm-N$n.txt" 2>&1 || true
+        # Pay the JIT warm-up before round 1, so every round measures compiled code, and do it
+        # for every load: the 64 KiB path (bodies in pieces, back-pressure) and the
+        # connection-per-request path are code of their own, and 10 s of /small alone left
+        # round 1 of ka64-large at N=2 still compiling (0.63 of HAProxy against 1.16 later).
+        for load in $LOADS; do
+            read -r conns path close < <(load_args "$load")
+            hdr=(); [[ $close == close ]] && hdr=(-H "Connection: close")
+            log "N=$n: ${PREWARM}s pre-warm of Switchyard, $load"
+            timeout $((PREWARM + 20)) wrk -t2 "$conns" -d"${PREWARM}s" --timeout 5s "${hdr[@]}" \
+                "http://127.0.0.1:${PORT[switchyard]}$path" >>"$WORK/prewarm-N$n.txt" 2>&1 || true
+        done
     fi
     for round in $(seq 1 "$ROUNDS"); do
         log "N=$n round $round/$ROUNDS"
@@ -325,7 +333,8 @@ if [[ $ACCESSLOG == 1 ]]; then
     start_switchyard sy-metrics 2 "admin { bind = \"127.0.0.1:$ADMIN1\" }"
     start_switchyard sy-accesslog 2 "admin { bind = \"127.0.0.1:$ADMIN2\" }\n  access-log { enabled = true, format = json, output = \"$WORK/access.log\" }"
     for t in sy-metrics sy-accesslog; do   # both freshly started: pay the JIT warm-up before measuring
-        timeout $((PREWARM + 20)) wrk -t2 -c64 -d"${PREWARM}s" "http://127.0.0.1:${PORT[$t]}/small" >"$WORK/prewarm-$t.txt" 2>&1 || true
+        # one load only here, so it gets the whole matrix's pre-warm time (PREWARM per load)
+        timeout $((2 * PREWARM + 20)) wrk -t2 -c64 -d"$((2 * PREWARM))s" "http://127.0.0.1:${PORT[$t]}/small" >"$WORK/prewarm-$t.txt" 2>&1 || true
     done
     for round in $(seq 1 "$ACCESSLOG_ROUNDS"); do
         if (( round % 2 )); then order=(sy-metrics sy-accesslog); else order=(sy-accesslog sy-metrics); fi
