@@ -287,7 +287,7 @@ for n in $THREADS; do
         # Pay the JIT warm-up before round 1, so every round measures compiled code, and do it
         # for every load: the 64 KiB path (bodies in pieces, back-pressure) and the
         # connection-per-request path are code of their own, and 10 s of /small alone left
-        # round 1 of ka64-large at N=2 still compiling (0.63 of HAProxy against 1.16 later).
+        # round 1 of ka64-large at N=2 still compiling (0.66 of HAProxy against 1.16 in round 2).
         for load in $LOADS; do
             read -r conns path close < <(load_args "$load")
             hdr=(); [[ $close == close ]] && hdr=(-H "Connection: close")
