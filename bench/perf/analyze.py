@@ -113,7 +113,8 @@ for n in Ns:
         s, h, d = g.get('switchyard'), g.get('haproxy'), g.get('direct')
         if s:
             w(f"\nSwitchyard/HAProxy: throughput {ratio(s['rps'], h and h['rps'])}, p99 {ratio(s['p99'], h and h['p99'])}, "
-              f"CPU/req {ratio(s['cpu'], h and h['cpu'])}. Switchyard/direct: throughput {ratio(s['rps'], d and d['rps'])}.")
+              f"CPU/req {ratio(s['cpu'], h and h['cpu'])} (paired by round {paired(n, load, 'cpu_s_per_100k')}). "
+              f"Switchyard/direct: throughput {ratio(s['rps'], d and d['rps'])}.")
         w('')
 
 acc = {k: agg(v) for k, v in group('accesslog').items()}
