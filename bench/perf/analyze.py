@@ -50,9 +50,9 @@ def ratio(a, b):
     return f'{a / b:.2f}' if a and b else '–'
 
 def paired(n, load, key='rps'):
-    """SY/HAProxy within each round (the two ran minutes apart at most, so drift of the shared
-    machine hits both), as 'median (min-max)'; steadier than a ratio of medians taken from
-    different rounds."""
+    """SY/HAProxy of `key` within each round (the two ran less than a minute apart, so drift of
+    the shared machine hits both), as 'median (min-max)'; steadier than a ratio of medians
+    taken from different rounds."""
     g = group('main')
     by_round = lambda t: {r['round']: float(r[key]) for r in g.get((n, load, t), [])}
     s, h = by_round('switchyard'), by_round('haproxy')

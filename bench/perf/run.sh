@@ -333,7 +333,8 @@ if [[ $ACCESSLOG == 1 ]]; then
     start_switchyard sy-metrics 2 "admin { bind = \"127.0.0.1:$ADMIN1\" }"
     start_switchyard sy-accesslog 2 "admin { bind = \"127.0.0.1:$ADMIN2\" }\n  access-log { enabled = true, format = json, output = \"$WORK/access.log\" }"
     for t in sy-metrics sy-accesslog; do   # both freshly started: pay the JIT warm-up before measuring
-        # one load only here, so it gets the whole matrix's pre-warm time (PREWARM per load)
+        # one load here, warmed for twice PREWARM: after 10 s alone the first rounds of this
+        # comparison were still JIT-bound (bench/README.md, issue 4 results)
         timeout $((2 * PREWARM + 20)) wrk -t2 -c64 -d"$((2 * PREWARM))s" "http://127.0.0.1:${PORT[$t]}/small" >"$WORK/prewarm-$t.txt" 2>&1 || true
     done
     for round in $(seq 1 "$ACCESSLOG_ROUNDS"); do
