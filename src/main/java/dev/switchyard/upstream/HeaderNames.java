@@ -1,6 +1,7 @@
 package dev.switchyard.upstream;
 
 import io.netty.util.AsciiString;
+import java.util.Arrays;
 
 /**
  * The header names backends send most, as shared {@link AsciiString}s in the spelling servers
@@ -54,23 +55,18 @@ final class HeaderNames {
     static AsciiString of(byte[] bytes, int start, int length) {
         if (length < BY_LENGTH.length) {
             for (AsciiString known : BY_LENGTH[length]) {
-                if (sameBytes(known, bytes, start, length)) {
+                if (Arrays.equals(
+                        known.array(),
+                        known.arrayOffset(),
+                        known.arrayOffset() + length,
+                        bytes,
+                        start,
+                        start + length)) {
                     return known;
                 }
             }
         }
         return new AsciiString(bytes, start, length, false);
-    }
-
-    private static boolean sameBytes(AsciiString known, byte[] bytes, int start, int length) {
-        byte[] array = known.array();
-        int offset = known.arrayOffset();
-        for (int i = 0; i < length; i++) {
-            if (array[offset + i] != bytes[start + i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static AsciiString[][] byLength() {

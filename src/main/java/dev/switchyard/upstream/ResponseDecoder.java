@@ -522,7 +522,7 @@ final class ResponseDecoder extends ByteToMessageDecoder {
     }
 
     /** HTAB, SP, visible ASCII and obs-text: what a field value or reason phrase may hold. */
-    static boolean fieldChar(byte b) {
+    private static boolean fieldChar(byte b) {
         int c = b & 0xff;
         return c >= 0x20 ? c != 0x7f : c == HTAB;
     }
