@@ -7,6 +7,7 @@ import dev.switchyard.config.AccessLogConfig;
 import dev.switchyard.config.ConfigLoader;
 import dev.switchyard.config.InvalidConfigException;
 import dev.switchyard.config.SwitchyardConfig;
+import dev.switchyard.config.TransportChoice;
 import dev.switchyard.frontend.Listeners;
 import dev.switchyard.frontend.RuntimeSnapshot;
 import dev.switchyard.health.HealthChecker;
@@ -45,6 +46,10 @@ public final class Switchyard implements AutoCloseable, AdminActions {
 
     private final Path configFile;
     private final Transport transport;
+    /** As the file said at start: threads and transport shape the event loops, which a reload keeps. */
+    private final int threadsSetting;
+
+    private final TransportChoice transportSetting;
     private final EventLoopGroup group;
     private final List<EventLoop> loops = new ArrayList<>();
     private final Metrics metrics = new Metrics();
@@ -57,7 +62,9 @@ public final class Switchyard implements AutoCloseable, AdminActions {
 
     private Switchyard(SwitchyardConfig config, Path configFile) {
         this.configFile = configFile;
-        this.transport = Transport.detect();
+        this.threadsSetting = config.threads();
+        this.transportSetting = config.transport();
+        this.transport = transport(config.transport());
         // A proxy never blocks its loops, so one per core is enough (netty-notes §2).
         int threads =
                 config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
@@ -65,6 +72,15 @@ public final class Switchyard implements AutoCloseable, AdminActions {
         for (EventExecutor executor : group) {
             loops.add((EventLoop) executor);
         }
+    }
+
+    /** Read at start only: every channel of a loop must belong to its transport. */
+    private static Transport transport(TransportChoice choice) {
+        return switch (choice) {
+            case AUTO, EPOLL -> Transport.detect();
+            case IO_URING -> Transport.ioUringOrDetect();
+            case NIO -> Transport.nio();
+        };
     }
 
     /** Starts serving {@code config}; reload re-reads nothing (no file). */
@@ -125,6 +141,11 @@ public final class Switchyard implements AutoCloseable, AdminActions {
                 runtime.healthChecks(), loops, transport, new SplittableRandom(), System::currentTimeMillis);
     }
 
+    /** The transport that runs: {@code epoll}, {@code io_uring} or {@code nio}. */
+    public String transportName() {
+        return transport.name();
+    }
+
     public InetSocketAddress listenerAddress(String name) {
         return listeners.address(name);
     }
@@ -160,6 +181,14 @@ public final class Switchyard implements AutoCloseable, AdminActions {
             throw new ActionFailed(
                     "reload refused, still running the previous configuration:\n" + String.join("\n", e.errors()),
                     false);
+        }
+        if (config.threads() != threadsSetting || config.transport() != transportSetting) {
+            log.warn(
+                    "reload: threads = {} and transport = {} take effect at the next restart; still {} and {}",
+                    config.threads(),
+                    config.transport().configName(),
+                    threadsSetting,
+                    transportSetting.configName());
         }
         RuntimeSnapshot previous = snapshot.get();
         RuntimeSnapshot next;

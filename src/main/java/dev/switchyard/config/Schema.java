@@ -36,7 +36,16 @@ final class Schema {
     static final Section ROOT = new Section("", List.of("switchyard"));
     static final Section SWITCHYARD = new Section(
             "switchyard",
-            List.of("threads", "listeners", "admin", "access-log", "routes", "pools", "timeouts", "limits"));
+            List.of(
+                    "threads",
+                    "transport",
+                    "listeners",
+                    "admin",
+                    "access-log",
+                    "routes",
+                    "pools",
+                    "timeouts",
+                    "limits"));
     static final Section LISTENER = new Section("switchyard.listeners[]", List.of("name", "bind", "tls"));
     static final Section TLS = new Section("switchyard.listeners[].tls", List.of("cert", "key"));
     static final Section ADMIN = new Section("switchyard.admin", List.of("bind", "token"));

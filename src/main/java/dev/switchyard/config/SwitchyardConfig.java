@@ -11,6 +11,7 @@ import java.util.Objects;
  * instance can be read from every event loop and swapped whole on a reload.
  *
  * @param threads   event-loop threads; 0 means "one per core", which the caller decides
+ * @param transport which socket I/O to use; the caller resolves {@code AUTO} and any fallback
  * @param listeners at least one, names and bound addresses unique
  * @param admin     the admin endpoint; null if the file has no {@code admin} block
  * @param accessLog the access log settings; never null, reference.conf supplies them when the
@@ -22,6 +23,7 @@ import java.util.Objects;
  */
 public record SwitchyardConfig(
         int threads,
+        TransportChoice transport,
         List<ListenerConfig> listeners,
         AdminConfig admin,
         AccessLogConfig accessLog,
@@ -31,6 +33,7 @@ public record SwitchyardConfig(
         Limits limits) {
 
     public SwitchyardConfig {
+        Objects.requireNonNull(transport, "transport");
         listeners = List.copyOf(listeners);
         Objects.requireNonNull(accessLog, "accessLog");
         routes = List.copyOf(routes);

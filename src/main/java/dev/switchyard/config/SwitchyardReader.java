@@ -32,6 +32,7 @@ final class SwitchyardReader {
             switchyard.reject("threads", "must be >= 0 (0 = one per core), got " + threads);
             threads = null;
         }
+        TransportChoice transport = transport(switchyard);
         // Every valid listener bind by address, so that the admin bind is checked against them
         // even when another listener is invalid.
         Map<String, Node> bound = new HashMap<>();
@@ -62,6 +63,7 @@ final class SwitchyardReader {
         Timeouts timeouts = timeouts(switchyard.object("timeouts"));
         Limits limits = limits(switchyard.object("limits"));
         if (threads == null
+                || transport == null
                 || listeners == null
                 || !adminValid
                 || accessLog == null
@@ -71,7 +73,23 @@ final class SwitchyardReader {
                 || limits == null) {
             return null;
         }
-        return new SwitchyardConfig(threads, listeners, admin, accessLog, routes, pools, timeouts, limits);
+        return new SwitchyardConfig(threads, transport, listeners, admin, accessLog, routes, pools, timeouts, limits);
+    }
+
+    private static TransportChoice transport(Node switchyard) {
+        String name = switchyard.string("transport");
+        if (name == null) {
+            return null;
+        }
+        TransportChoice choice = TransportChoice.named(name);
+        if (choice == null) {
+            List<String> names = TransportChoice.names();
+            switchyard.reject(
+                    "transport",
+                    "unknown transport \"" + name + "\"" + Spelling.hint(name, names) + " (valid: "
+                            + String.join(", ", names) + ")");
+        }
+        return choice;
     }
 
     /**

@@ -11,11 +11,16 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The socket transport, chosen once at start: native epoll where it loads, NIO elsewhere.
+ * The socket transport, chosen once at start: native epoll where it loads, NIO elsewhere, or
+ * io_uring when the config asks for it and the host allows it.
  * Listeners and upstream connections use the same one, so an upstream channel can live on
  * the event loop of the client channel that asked for it. Immutable.
  */
@@ -46,6 +51,26 @@ public record Transport(
         }
         log.info("transport: nio (epoll unavailable: {})", String.valueOf(Epoll.unavailabilityCause()));
         return nio();
+    }
+
+    /**
+     * io_uring if this host allows it, else {@link #detect()}. Docker's default seccomp profile,
+     * a kernel older than 5.14 or {@code kernel.io_uring_disabled} refuse it; the proxy then runs on
+     * epoll, which serves the same traffic at more CPU per request, rather than not at all.
+     */
+    public static Transport ioUringOrDetect() {
+        if (IoUring.isAvailable()) {
+            log.info("transport: io_uring");
+            return new Transport(
+                    "io_uring",
+                    IoUringIoHandler.newFactory(),
+                    IoUringServerSocketChannel.class,
+                    IoUringSocketChannel.class);
+        }
+        log.warn(
+                "transport io_uring asked for but unavailable on this host ({}); falling back",
+                String.valueOf(IoUring.unavailabilityCause()));
+        return detect();
     }
 
     public static Transport nio() {

@@ -49,6 +49,9 @@ class ConfigLoaderTest {
         assertThat(config.threads())
                 .as("0 stays 0: the caller maps it to the core count")
                 .isZero();
+        assertThat(config.transport())
+                .as("the proven transport unless io_uring is asked for")
+                .isEqualTo(TransportChoice.AUTO);
         assertThat(config.timeouts())
                 .as("reference.conf timeouts")
                 .isEqualTo(new Timeouts(
@@ -83,6 +86,7 @@ class ConfigLoaderTest {
         SwitchyardConfig config = load("""
                 switchyard {
                   threads = 4
+                  transport = io_uring
                   listeners = [ { name = a, bind = "0.0.0.0:8080" }, { name = b, bind = "[::1]:8081" } ]
                   routes = [ { host = "API.example", path-prefix = "/v1/", pool = api }, { pool = web } ]
                   pools {
@@ -95,6 +99,7 @@ class ConfigLoaderTest {
                 """);
 
         assertThat(config.threads()).as("threads as given").isEqualTo(4);
+        assertThat(config.transport()).as("transport as given").isEqualTo(TransportChoice.IO_URING);
         assertThat(config.listeners())
                 .as("listeners in file order, IPv6 bind unbracketed")
                 .containsExactly(
@@ -268,6 +273,19 @@ class ConfigLoaderTest {
         assertThat(errorsOf(hocon))
                 .as("objects merged with reference.conf are checked too")
                 .containsExactly(at(hocon, "conect", "switchyard.timeouts.conect: unknown key; did you mean connect?"));
+    }
+
+    @Test
+    void refusesUnknownTransportSuggestingTheClosest() throws IOException {
+        String hocon = MINIMAL.replace("pools {", "transport = iouring\n  pools {");
+
+        assertThat(errorsOf(hocon))
+                .as("a misspelt transport is refused at its line, not silently run on epoll")
+                .containsExactly(at(
+                        hocon,
+                        "iouring",
+                        "switchyard.transport: unknown transport \"iouring\"; did you mean io_uring? (valid: auto,"
+                                + " epoll, io_uring, nio)"));
     }
 
     // ---- types, durations, sizes ----

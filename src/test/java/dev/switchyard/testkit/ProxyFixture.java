@@ -26,9 +26,21 @@ public final class ProxyFixture implements AutoCloseable {
         this.switchyard = switchyard;
     }
 
+    /**
+     * Failsafe's second run sets this property to {@code io_uring}, so every fixture's proxy runs
+     * the same integration tests on that transport too (pom.xml, execution {@code it-io_uring}).
+     */
+    public static final String TRANSPORT_PROPERTY = "switchyard.test.transport";
+
     public static ProxyFixture start(String hocon)
             throws InvalidConfigException, InterruptedException, java.io.IOException {
-        return new ProxyFixture(Switchyard.start(ConfigLoader.parse(hocon, "test.conf")));
+        return new ProxyFixture(Switchyard.start(ConfigLoader.parse(withTestTransport(hocon), "test.conf")));
+    }
+
+    /** Appended last, so it overrides the test's own choice, and after it, so no line number moves. */
+    private static String withTestTransport(String hocon) {
+        String transport = System.getProperty(TRANSPORT_PROPERTY, "");
+        return transport.isEmpty() ? hocon : hocon + "\nswitchyard.transport = " + transport + "\n";
     }
 
     /** One pool {@code web} of these backends, every path routed to it, and extra settings. */
