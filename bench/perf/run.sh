@@ -23,7 +23,8 @@
 # each load on each freshly started Switchyard before its first round (8), JFR=0 skips the profile,
 # PORT_BASE (19280: backend; +1 Switchyard, +2 HAProxy, +3 nginx, +4/+5 access-log pair,
 # +10/+11 their admin), JAR (target/switchyard.jar, built if missing; always copied first),
-# SY_JAVA_OPTS (empty: the launcher's flags only), RESULT_DIR (bench/results), TAG (perf-<UTC date>),
+# SY_JAVA_OPTS (empty: the launcher's flags only), SY_TRANSPORT (auto: Switchyard's `transport` key,
+# e.g. io_uring; the report's meta says which one ran), RESULT_DIR (bench/results), TAG (perf-<UTC date>),
 # TOTAL_TIMEOUT s (1800), KEEP=1 keeps the work dir (always kept when the run fails).
 # Loopback only; it starts and stops only its own processes, by PID.
 set -euo pipefail
@@ -59,6 +60,7 @@ declare -A PORT=([direct]=$PORT_BASE [switchyard]=$((PORT_BASE + 1)) [haproxy]=$
                  [nginx]=$((PORT_BASE + 3)) [sy-metrics]=$((PORT_BASE + 4)) [sy-accesslog]=$((PORT_BASE + 5)))
 ADMIN1=$((PORT_BASE + 10)); ADMIN2=$((PORT_BASE + 11))
 SY_JAVA_OPTS=${SY_JAVA_OPTS:-}
+SY_TRANSPORT=${SY_TRANSPORT:-auto}
 LAUNCHER=$ROOT/bin/switchyard
 RESULT_DIR=${RESULT_DIR:-$ROOT/bench/results}
 TAG=${TAG:-perf-$(date -u +%Y-%m-%d)}
@@ -160,7 +162,8 @@ head -c 65536 /dev/zero | tr '\0' 'y' >"$WORK/large.bin"
 chmod 755 "$WORK"; chmod 644 "$WORK/large.bin"   # nginx workers run as another user when root
 fill() { # fill TEMPLATE OUT N PORT EXTRA
     sed -e "s|@WORK@|$WORK|g" -e "s|@BACKEND_PORT@|$BACKEND_PORT|g" -e "s|@N@|$3|g" \
-        -e "s|@PORT@|$4|g" -e "s|@SMALL@|$SMALL|g" -e "s|@EXTRA@|${5:-}|g" "$1" >"$2"
+        -e "s|@PORT@|$4|g" -e "s|@SMALL@|$SMALL|g" -e "s|@EXTRA@|${5:-}|g" \
+        -e "s|@TRANSPORT@|$SY_TRANSPORT|g" "$1" >"$2"
 }
 fill "$HERE/backend.nginx.conf.in" "$WORK/backend.conf" 2 "$BACKEND_PORT"
 nginx -p "$WORK/" -e "$WORK/backend-error.log" -c "$WORK/backend.conf" >"$WORK/backend.out" 2>&1 &
@@ -184,6 +187,8 @@ start_switchyard() { # start_switchyard NAME N EXTRA [JVM_EXTRA]
     wait_http "http://127.0.0.1:${PORT[$name]}/small" "$pid" 60 \
         || { log "$name did not start"; tail -20 "$WORK/$name-$n.log" >&2; return 1; }
     grep -q '^sy_cmdline=' "$META" || echo "sy_cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline")" >>"$META"
+    grep -q '^sy_transport=' "$META" \
+        || echo "sy_transport=$SY_TRANSPORT, running $(grep -o -m1 'transport: [a-z_]*' "$WORK/$name-$n.log" | cut -d' ' -f2)" >>"$META"
 }
 start_haproxy() {
     fill "$HERE/haproxy.cfg.in" "$WORK/haproxy-$1.cfg" "$1" "${PORT[haproxy]}"
