@@ -46,9 +46,8 @@ public final class Switchyard implements AutoCloseable, AdminActions {
 
     private final Path configFile;
     private final Transport transport;
-    /** As the file said at start: threads and transport shape the event loops, which a reload keeps. */
+    // As the file said at start: threads and transport shape the event loops, which a reload keeps.
     private final int threadsSetting;
-
     private final TransportChoice transportSetting;
     private final EventLoopGroup group;
     private final List<EventLoop> loops = new ArrayList<>();
@@ -182,14 +181,6 @@ public final class Switchyard implements AutoCloseable, AdminActions {
                     "reload refused, still running the previous configuration:\n" + String.join("\n", e.errors()),
                     false);
         }
-        if (config.threads() != threadsSetting || config.transport() != transportSetting) {
-            log.warn(
-                    "reload: threads = {} and transport = {} take effect at the next restart; still {} and {}",
-                    config.threads(),
-                    config.transport().configName(),
-                    threadsSetting,
-                    transportSetting.configName());
-        }
         RuntimeSnapshot previous = snapshot.get();
         RuntimeSnapshot next;
         try {
@@ -213,9 +204,20 @@ public final class Switchyard implements AutoCloseable, AdminActions {
         snapshot.set(next);
         closeIdleConnectionsOfRemovedServers(previous, next);
         String summary = "reloaded " + configFile + ": " + next.pools().size() + " pool(s), "
-                + config.listeners().size() + " listener(s)";
+                + config.listeners().size() + " listener(s)" + restartNote(config);
         log.info(summary);
         return summary;
+    }
+
+    /** Threads and transport shape the event loops, which a reload keeps: say so, in the answer too. */
+    private String restartNote(SwitchyardConfig config) {
+        if (config.threads() == threadsSetting && config.transport() == transportSetting) {
+            return "";
+        }
+        return "; threads = " + config.threads() + " and transport = "
+                + config.transport().configName()
+                + " take effect at the next restart (running: threads = " + threadsSetting + ", transport = "
+                + transportSetting.configName() + ")";
     }
 
     private static void closeIdleConnectionsOfRemovedServers(RuntimeSnapshot previous, RuntimeSnapshot next) {

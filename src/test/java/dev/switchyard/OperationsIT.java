@@ -144,6 +144,31 @@ class OperationsIT {
     }
 
     @Test
+    void reloadKeepsTheTransportAndSaysAChangeNeedsARestart() throws Exception {
+        try (TestBackend s1 = TestBackend.start("s1")) {
+            Path file = write("round-robin", s1);
+            try (Switchyard proxy = start(file)) {
+                String running = proxy.transportName();
+                assertThat(proxy.reload())
+                        .as("an unchanged file: nothing about a restart")
+                        .doesNotContain("restart");
+
+                Files.writeString(file, Files.readString(file).replace("threads = 2", "threads = 2\ntransport = nio"));
+                assertThat(proxy.reload())
+                        .as("the answer POST /reload gives")
+                        .endsWith("; threads = 2 and transport = nio take effect at the next restart"
+                                + " (running: threads = 2, transport = auto)");
+                assertThat(proxy.transportName())
+                        .as("the loops keep their transport")
+                        .isEqualTo(running);
+                HttpResponse<String> served =
+                        admin.send(HttpRequest.newBuilder(uri(proxy)).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(served.statusCode()).as("still serving").isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
     void reloadsAddRemoveAndStrategyChangesWithoutAFailedRequest() throws Exception {
         try (TestBackend s1 = TestBackend.start("s1");
                 TestBackend s2 = TestBackend.start("s2");

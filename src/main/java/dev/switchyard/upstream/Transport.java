@@ -55,7 +55,7 @@ public record Transport(
 
     /**
      * io_uring if this host allows it, else {@link #detect()}. Docker's default seccomp profile,
-     * a kernel older than 5.14 or {@code kernel.io_uring_disabled} refuse it; the proxy then runs on
+     * an older kernel or {@code kernel.io_uring_disabled} refuse it; the proxy then runs on
      * epoll, which serves the same traffic at more CPU per request, rather than not at all.
      */
     public static Transport ioUringOrDetect() {

@@ -37,7 +37,7 @@ public final class ProxyFixture implements AutoCloseable {
         return new ProxyFixture(Switchyard.start(ConfigLoader.parse(withTestTransport(hocon), "test.conf")));
     }
 
-    /** Appended last, so it overrides the test's own choice, and after it, so no line number moves. */
+    /** Appended at the end: it overrides the test's own choice, and no error's line number moves. */
     private static String withTestTransport(String hocon) {
         String transport = System.getProperty(TRANSPORT_PROPERTY, "");
         return transport.isEmpty() ? hocon : hocon + "\nswitchyard.transport = " + transport + "\n";
