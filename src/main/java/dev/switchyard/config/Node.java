@@ -94,6 +94,22 @@ final class Node {
         return read(key, fallback, "a string", one -> one.getString("v"));
     }
 
+    /**
+     * One of the {@code valid} words, fallback if absent (required if fallback is null). An
+     * unknown word is refused with the closest valid one and the whole list.
+     */
+    String choice(String key, String fallback, List<String> valid) {
+        String word = string(key, fallback);
+        if (word != null && !valid.contains(word)) {
+            reject(
+                    key,
+                    "unknown " + key + " \"" + word + "\"" + Spelling.hint(word, valid) + " (valid: "
+                            + String.join(", ", valid) + ")");
+            return null;
+        }
+        return word;
+    }
+
     /** A required whole number. */
     Integer integer(String key) {
         return integer(key, null);

@@ -41,18 +41,7 @@ final class PoolReader {
 
     /** The strategy name if it is one config.md defines. */
     private static String strategy(Node pool) {
-        String name = pool.string("strategy", Schema.DEFAULT_STRATEGY);
-        if (name == null) {
-            return null;
-        }
-        if (!Schema.STRATEGIES.contains(name)) {
-            pool.reject(
-                    "strategy",
-                    "unknown strategy \"" + name + "\"" + Spelling.hint(name, Schema.STRATEGIES) + " (valid: "
-                            + String.join(", ", Schema.STRATEGIES) + ")");
-            return null;
-        }
-        return name;
+        return pool.choice("strategy", Schema.DEFAULT_STRATEGY, Schema.STRATEGIES);
     }
 
     /** The servers, or null if any is invalid; every invalid one is recorded, not just the first. */
@@ -156,15 +145,7 @@ final class PoolReader {
     }
 
     private static String probeType(Node check) {
-        String type = check.string("type", Schema.DEFAULT_HEALTH_CHECK_TYPE);
-        if (type != null && !Schema.HEALTH_CHECK_TYPES.contains(type)) {
-            check.reject(
-                    "type",
-                    "unknown type \"" + type + "\"" + Spelling.hint(type, Schema.HEALTH_CHECK_TYPES) + " (valid: "
-                            + String.join(", ", Schema.HEALTH_CHECK_TYPES) + ")");
-            return null;
-        }
-        return type;
+        return check.choice("type", Schema.DEFAULT_HEALTH_CHECK_TYPE, Schema.HEALTH_CHECK_TYPES);
     }
 
     private static String probePath(Node check) {

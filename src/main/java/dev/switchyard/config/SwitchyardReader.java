@@ -77,19 +77,8 @@ final class SwitchyardReader {
     }
 
     private static TransportChoice transport(Node switchyard) {
-        String name = switchyard.string("transport");
-        if (name == null) {
-            return null;
-        }
-        TransportChoice choice = TransportChoice.named(name);
-        if (choice == null) {
-            List<String> names = TransportChoice.names();
-            switchyard.reject(
-                    "transport",
-                    "unknown transport \"" + name + "\"" + Spelling.hint(name, names) + " (valid: "
-                            + String.join(", ", names) + ")");
-        }
-        return choice;
+        String name = switchyard.choice("transport", null, TransportChoice.names());
+        return name == null ? null : TransportChoice.named(name);
     }
 
     /**
@@ -213,15 +202,7 @@ final class SwitchyardReader {
     }
 
     private static String accessLogFormat(Node accessLog) {
-        String format = accessLog.string("format");
-        if (format != null && !Schema.ACCESS_LOG_FORMATS.contains(format)) {
-            accessLog.reject(
-                    "format",
-                    "unknown format \"" + format + "\"" + Spelling.hint(format, Schema.ACCESS_LOG_FORMATS) + " (valid: "
-                            + String.join(", ", Schema.ACCESS_LOG_FORMATS) + ")");
-            return null;
-        }
-        return format;
+        return accessLog.choice("format", null, Schema.ACCESS_LOG_FORMATS);
     }
 
     /**
