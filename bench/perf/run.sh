@@ -214,19 +214,21 @@ rss_sampler() { # rss_sampler OUT PID...: summed VmRSS (kB) every 0.5 s until ki
         echo "$s" >>"$out"; sleep 0.5
     done
 }
-load_args() { # load_args LOAD -> wrk arguments without the URL
+load_args() { # load_args LOAD: sets the caller's conns (wrk's -cN), path and hdr (wrk's header arguments)
+    local close=0
     case $1 in
-        ka64-small) echo "-c64 /small" ;; ka64-large) echo "-c64 /large" ;;
-        ka1000-small) echo "-c1000 /small" ;; ka1000-large) echo "-c1000 /large" ;;
-        close64-small) echo "-c64 /small close" ;;
+        ka64-small) conns=-c64 path=/small ;; ka64-large) conns=-c64 path=/large ;;
+        ka1000-small) conns=-c1000 path=/small ;; ka1000-large) conns=-c1000 path=/large ;;
+        close64-small) conns=-c64 path=/small close=1 ;;
         *) log "unknown load $1"; exit 2 ;;
     esac
+    hdr=(); (( close )) && hdr=(-H "Connection: close")
+    return 0
 }
 measure() { # measure PHASE N ROUND LOAD TARGET [SECONDS]
     local phase=$1 n=$2 round=$3 load=$4 target=$5 dur=${6:-$DURATION}
-    local conns path close hdr=() url out pids
-    read -r conns path close < <(load_args "$load")
-    [[ $close == close ]] && hdr=(-H "Connection: close")
+    local conns path hdr url out pids
+    load_args "$load"
     url="http://127.0.0.1:${PORT[$target]}$path"
     out="$WORK/wrk-$phase-N$n-r$round-$load-$target"
     read -r -a pids <<<"${PIDS[$target]}"
@@ -257,11 +259,10 @@ PY
 
 # --- syscalls per request (deterministic, unlike req/s on a shared box) ------------------------
 syscall_profile() { # syscall_profile N: strace -c on Switchyard and HAProxy under ka64-small and close64-small
-    local n=$1 load t conns path close hdr reqs out
+    local n=$1 load t conns path hdr reqs out
     log "N=$n: syscalls per request (strace -c, 3 s per load and proxy)"
     for load in ka64-small close64-small; do
-        read -r conns path close < <(load_args "$load")
-        hdr=(); [[ $close == close ]] && hdr=(-H "Connection: close")
+        load_args "$load"
         for t in switchyard haproxy; do
             [[ -n ${PIDS[$t]:-} ]] || continue
             out="$WORK/strace-$load-$t"
@@ -294,8 +295,7 @@ for n in $THREADS; do
         # connection-per-request path are code of their own, and 10 s of /small alone left
         # round 1 of ka64-large at N=2 still compiling (0.66 of HAProxy against 1.16 in round 2).
         for load in $LOADS; do
-            read -r conns path close < <(load_args "$load")
-            hdr=(); [[ $close == close ]] && hdr=(-H "Connection: close")
+            load_args "$load"
             log "N=$n: ${PREWARM}s pre-warm of Switchyard, $load"
             timeout $((PREWARM + 20)) wrk -t2 "$conns" -d"${PREWARM}s" --timeout 5s "${hdr[@]}" \
                 "http://127.0.0.1:${PORT[switchyard]}$path" >>"$WORK/prewarm-N$n.txt" 2>&1 || true
