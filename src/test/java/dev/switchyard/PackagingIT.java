@@ -136,7 +136,8 @@ class PackagingIT {
                         "-XX:InitialHeapSize=67108864",
                         "-XX:MaxHeapSize=67108864",
                         "-XX:MaxDirectMemorySize=67108864",
-                        "-XX:+ExitOnOutOfMemoryError");
+                        "-XX:+ExitOnOutOfMemoryError",
+                        "-XX:TrimNativeHeapInterval=5000");
     }
 
     @Test
