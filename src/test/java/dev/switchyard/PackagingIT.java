@@ -141,6 +141,27 @@ class PackagingIT {
     }
 
     @Test
+    void launcherLeavesTheNativeTrimOutOnAJdkThatRefusesIt() throws Exception {
+        // A JDK before 17.0.9: this build's java, except that it refuses the flag as such a
+        // JDK does ("Unrecognized VM option"), at the launcher's probe and at the real start.
+        Path oldJdk = Files.createDirectories(dir.resolve("old-jdk/bin"));
+        Path java = oldJdk.resolve("java");
+        Files.writeString(java, """
+                #!/bin/sh
+                for arg in "$@"; do
+                  case "$arg" in -XX:TrimNativeHeapInterval=*) echo "Unrecognized VM option" >&2; exit 1;; esac
+                done
+                exec "%s" "$@"
+                """.formatted(Path.of(System.getProperty("java.home"), "bin", "java")));
+        assertThat(java.toFile().setExecutable(true)).isTrue();
+
+        Run ok = launch(oldJdk.getParent(), "--config", "conf/switchyard.conf", "--check");
+
+        assertThat(ok.exit()).as("starts without the flag: %s", ok.output()).isZero();
+        assertThat(ok.output()).contains("configuration ok").doesNotContain("TrimNativeHeapInterval");
+    }
+
+    @Test
     void launcherExitsOneOnABrokenConfigAndKeepsAnArgumentWithASpaceWhole() throws Exception {
         Path broken = dir.resolve("broken config.conf");
         Files.writeString(broken, """
@@ -166,12 +187,16 @@ class PackagingIT {
 
     /** bin/switchyard as an operator runs it, on the packaged jar and this build's JDK. */
     private static Run launch(String... args) throws Exception {
+        return launch(Path.of(System.getProperty("java.home")), args);
+    }
+
+    private static Run launch(Path javaHome, String... args) throws Exception {
         assertThat(JAR).as("Failsafe runs after package").exists();
         List<String> command = new ArrayList<>(List.of(LAUNCHER.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         Map<String, String> env = builder.environment();
-        env.put("JAVA_HOME", System.getProperty("java.home"));
+        env.put("JAVA_HOME", javaHome.toString());
         env.put("SWITCHYARD_JAR", JAR.toString());
         env.put("SWITCHYARD_HEAP", "64m");
         env.put("SWITCHYARD_DIRECT_MEMORY", "64m");
