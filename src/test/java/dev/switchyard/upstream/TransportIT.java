@@ -8,6 +8,7 @@ import dev.switchyard.testkit.RawHttp;
 import dev.switchyard.testkit.TestBackend;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.uring.IoUring;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -73,7 +74,7 @@ class TransportIT {
         int size = 3 * 1024 * 1024 + 17;
         HttpResponse<byte[]> download = proxy.client()
                 .send(
-                        java.net.http.HttpRequest.newBuilder(proxy.uri("/download?bytes=" + size))
+                        HttpRequest.newBuilder(proxy.uri("/download?bytes=" + size))
                                 .build(),
                         HttpResponse.BodyHandlers.ofByteArray());
         assertThat(download.statusCode()).isEqualTo(200);
