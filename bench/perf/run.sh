@@ -25,11 +25,13 @@
 # +10/+11 their admin), JAR (target/switchyard.jar, built if missing; always copied first),
 # SY_JAVA_OPTS (empty: the launcher's flags only), SY_TRANSPORT (auto: Switchyard's `transport` key,
 # e.g. io_uring; the report's meta says which one ran), RESULT_DIR (bench/results), TAG (perf-<UTC date>),
-# TOTAL_TIMEOUT s (1800), KEEP=1 keeps the work dir (always kept when the run fails).
+# TOTAL_TIMEOUT s (600 per round: 1800 for the default 3 rounds), KEEP=1 keeps the work dir (always kept when the run fails).
 # Loopback only; it starts and stops only its own processes, by PID.
 set -euo pipefail
 
-TOTAL_TIMEOUT=${TOTAL_TIMEOUT:-1800}
+# A round of the full matrix takes about 6.5 minutes; the cap grows with ROUNDS so that a longer
+# run is not cut off before its report.
+TOTAL_TIMEOUT=${TOTAL_TIMEOUT:-$((600 * ${ROUNDS:-3}))}
 if [[ -z ${SWITCHYARD_PERF_INNER:-} ]]; then
     export SWITCHYARD_PERF_INNER=1
     exec timeout --kill-after=20 "$TOTAL_TIMEOUT" "${BASH_SOURCE[0]}" "$@"
