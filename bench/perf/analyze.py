@@ -49,15 +49,24 @@ Ns = sorted({k[0] for k in main})
 def ratio(a, b):
     return f'{a / b:.2f}' if a and b else '–'
 
-def paired(n, load, key='rps'):
-    """SY/HAProxy of `key` within each round (the two ran less than a minute apart, so drift of
-    the shared machine hits both), as 'median (min-max)'; steadier than a ratio of medians
-    taken from different rounds."""
+def paired_ratios(n, load, key='rps'):
+    """SY/HAProxy of `key` within each round: the two ran less than a minute apart, so drift of
+    the shared machine hits both."""
     g = group('main')
     by_round = lambda t: {r['round']: float(r[key]) for r in g.get((n, load, t), [])}
     s, h = by_round('switchyard'), by_round('haproxy')
-    rs = [s[k] / h[k] for k in s if k in h and h[k] > 0]
+    return [s[k] / h[k] for k in s if k in h and h[k] > 0]
+
+def paired(n, load, key='rps'):
+    """paired_ratios as 'median (min-max)'; steadier than a ratio of medians taken from
+    different rounds."""
+    rs = paired_ratios(n, load, key)
     return f'{med(rs):.2f} ({min(rs):.2f}–{max(rs):.2f})' if rs else '–'
+
+def rounds_meeting(rs, meets):
+    """'k of n': how many paired rounds meet the goal. A cell whose median misses while most
+    rounds meet it is the machine's noise; one that no round meets is a real gap."""
+    return f'{sum(1 for r in rs if meets(r))} of {len(rs)}' if rs else '–'
 
 w('## Headline: median requests/s\n' if Ns else '')
 if Ns:
@@ -78,8 +87,10 @@ w('')
 
 w('## Issue 5 targets\n' if Ns else '')
 if Ns:
-    w('| target | N | load | Switchyard | HAProxy | ratio | goal | met |')
-    w('|---|---|---|---:|---:|---:|---:|---|')
+    w('"Rounds meeting it" counts the rounds whose paired SY/HAProxy ratio meets the goal: a miss that')
+    w('most rounds meet is within the shared machine\'s noise, one that no round meets is a real gap.\n')
+    w('| target | N | load | Switchyard | HAProxy | ratio | goal | met | rounds meeting it |')
+    w('|---|---|---|---:|---:|---:|---:|---|---:|')
 for n in Ns:
     for load in LOADS:
         s, h = main.get((n, load, 'switchyard')), main.get((n, load, 'haproxy'))
@@ -87,16 +98,18 @@ for n in Ns:
             continue
         goal = 0.9 if load.startswith('close') else 1.0
         r = s['rps'] / h['rps']
-        w(f"| throughput | {n} | {load} | {s['rps']:,.0f} | {h['rps']:,.0f} | {r:.2f} | ≥ {goal} | {'yes' if r >= goal else '**no**'} |")
+        k = rounds_meeting(paired_ratios(n, load), lambda x: x >= goal)
+        w(f"| throughput | {n} | {load} | {s['rps']:,.0f} | {h['rps']:,.0f} | {r:.2f} | ≥ {goal} | {'yes' if r >= goal else '**no**'} | {k} |")
         if not load.startswith('close'):
             r = s['p99'] / h['p99']
-            w(f"| p99 latency | {n} | {load} | {s['p99']:.2f} ms | {h['p99']:.2f} ms | {r:.2f} | ≤ 1.1 | {'yes' if r <= 1.1 else '**no**'} |")
+            k = rounds_meeting(paired_ratios(n, load, 'p99_us'), lambda x: x <= 1.1)
+            w(f"| p99 latency | {n} | {load} | {s['p99']:.2f} ms | {h['p99']:.2f} ms | {r:.2f} | ≤ 1.1 | {'yes' if r <= 1.1 else '**no**'} | {k} |")
 for n in Ns:
     for load in ('ka1000-small', 'ka1000-large'):
         s = main.get((n, load, 'switchyard'))
         if s:
             mb = s['rss'] * 1024 * 1024 / 1e6
-            w(f"| peak RSS | {n} | {load} | {mb:.0f} MB ({s['rss']:.0f} MiB) | – | – | ≤ 200 MB | {'yes' if mb <= 200 else '**no**'} |")
+            w(f"| peak RSS | {n} | {load} | {mb:.0f} MB ({s['rss']:.0f} MiB) | – | – | ≤ 200 MB | {'yes' if mb <= 200 else '**no**'} | – |")
 w('')
 
 w('## Detail per (N, load)\n' if Ns else '')
