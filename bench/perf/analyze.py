@@ -64,8 +64,7 @@ def paired(n, load, key='rps'):
     return f'{med(rs):.2f} ({min(rs):.2f}–{max(rs):.2f})' if rs else '–'
 
 def rounds_meeting(rs, meets):
-    """'k of n': how many paired rounds meet the goal. A cell whose median misses while most
-    rounds meet it is the machine's noise; one that no round meets is a real gap."""
+    """'k of n': how many paired rounds meet the goal (the report says how to read it)."""
     return f'{sum(1 for r in rs if meets(r))} of {len(rs)}' if rs else '–'
 
 w('## Headline: median requests/s\n' if Ns else '')
