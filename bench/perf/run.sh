@@ -17,8 +17,9 @@
 # access log to a file, interleaved, ROUNDS each. Then (JFR=1) one 20 s JFR profile of the warm
 # N=2 Switchyard under keep-alive 64 /small.
 #
-# Environment: ROUNDS (3), WARMUP s (2), DURATION s (7), THREADS ("1 2"; "" skips the matrix), LOADS (all five:
-# ka64-small ka64-large ka1000-small ka1000-large close64-small), TARGETS ("direct switchyard
+# Environment: ROUNDS (3), WARMUP s (2), DURATION s (7), THREADS ("1 2"; "" skips the matrix), LOADS (the five targets:
+# ka64-small ka64-large ka1000-small ka1000-large close64-small; ka64-browser, 64 keep-alive connections
+# sending a browser's 1 KiB request head, runs when named), TARGETS ("direct switchyard
 # haproxy nginx"), ACCESSLOG=0 skips the access-log comparison, ACCESSLOG_ROUNDS (ROUNDS), PREWARM s of
 # each load on each freshly started Switchyard before its first round (8), JFR=0 skips the profile,
 # PORT_BASE (19280: backend; +1 Switchyard, +2 HAProxy, +3 nginx, +4/+5 access-log pair,
@@ -216,15 +217,36 @@ rss_sampler() { # rss_sampler OUT PID...: summed VmRSS (kB) every 0.5 s until ki
         echo "$s" >>"$out"; sleep 0.5
     done
 }
+# What a browser sends for a page of a shop (15 fields, 1 KiB with wrk's Host): the small loads'
+# requests carry only Host, which leaves out most of a real request head's parsing and rewriting.
+BROWSER_HEADERS=(
+    -H "User-Agent: Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+    -H "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8"
+    -H "Accept-Language: en-US,en;q=0.9,de;q=0.8"
+    -H "Accept-Encoding: gzip, deflate, br, zstd"
+    -H "Referer: https://shop.example/category/shoes?page=2&sort=price"
+    -H "Cookie: session=7f3c9a1e5b2d4c6f8a0b1c2d3e4f5a6b; cart=3-items-8841; _ga=GA1.2.1234567890.1732600000; _gid=GA1.2.987654321.1732600000; consent=analytics%3Dyes%26ads%3Dno; currency=EUR"
+    -H "Cache-Control: max-age=0"
+    -H "Upgrade-Insecure-Requests: 1"
+    -H 'sec-ch-ua: "Google Chrome";v="131", "Chromium";v="131", "Not_A Brand";v="24"'
+    -H "sec-ch-ua-mobile: ?0"
+    -H 'sec-ch-ua-platform: "Windows"'
+    -H "Sec-Fetch-Site: same-origin"
+    -H "Sec-Fetch-Mode: navigate"
+    -H "Sec-Fetch-User: ?1"
+    -H "Sec-Fetch-Dest: document"
+)
 load_args() { # load_args LOAD: sets the caller's conns (wrk's -cN), path and hdr (wrk's header arguments)
-    local close=0
+    local close=0 browser=0
     case $1 in
         ka64-small) conns=-c64 path=/small ;; ka64-large) conns=-c64 path=/large ;;
         ka1000-small) conns=-c1000 path=/small ;; ka1000-large) conns=-c1000 path=/large ;;
         close64-small) conns=-c64 path=/small close=1 ;;
+        ka64-browser) conns=-c64 path=/small browser=1 ;;
         *) log "unknown load $1"; exit 2 ;;
     esac
     hdr=(); (( close )) && hdr=(-H "Connection: close")
+    (( browser )) && hdr=("${BROWSER_HEADERS[@]}")
     return 0
 }
 measure() { # measure PHASE N ROUND LOAD TARGET [SECONDS]
