@@ -71,12 +71,13 @@ class ArchitectureTest {
     private static final String PROXY = "dev.switchyard.proxy..";
     private static final String UPSTREAM = "dev.switchyard.upstream..";
     private static final String BALANCE = "dev.switchyard.balance..";
+    private static final String HTTP = "dev.switchyard.http..";
     private static final String HEALTH = "dev.switchyard.health..";
     private static final String ADMIN = "dev.switchyard.admin..";
     private static final String DEMO = "dev.switchyard.demo..";
 
     /** The packages whose code runs on the proxy's event loops. */
-    private static final String[] EVENT_LOOP_PACKAGES = {FRONTEND, PROXY, UPSTREAM};
+    private static final String[] EVENT_LOOP_PACKAGES = {FRONTEND, PROXY, UPSTREAM, HTTP};
 
     /**
      * Methods in the event-loop packages that may block, as "class#method" (all overloads and
@@ -121,6 +122,10 @@ class ArchitectureTest {
             .dependOnClassesThat()
             .resideInAPackage("io.netty..")
             .because("balance knows no Netty type: a strategy is testable with plain lists (architecture.md)");
+
+    @ArchTest
+    static final ArchRule httpDependsOnNothingOfOurs = dependsOnNoOtherPackageOfOurs(HTTP)
+            .because("HTTP/1.x framing is the wire format of both sides and knows nothing of the proxy");
 
     @ArchTest
     static final ArchRule routeDependsOnNothingOfOurs = dependsOnNoOtherPackageOfOurs(ROUTE)

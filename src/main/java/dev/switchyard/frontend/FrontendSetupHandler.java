@@ -8,16 +8,14 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The pipeline of one client connection: byte and connection counts, client clocks on raw bytes, the HTTP/1.1 codec
- * (which enforces the head limits), then the request handler. A connection over a connection
+ * The pipeline of one client connection: byte and connection counts, client clocks on raw bytes, the HTTP/1.1
+ * request decoder (which enforces the head limits) and response encoder, then the request handler. A connection over a connection
  * limit gets no pipeline at all: it is closed here, before its first read. Immutable; shared
  * by all connections of a listener.
  *
@@ -38,10 +36,6 @@ final class FrontendSetupHandler extends ChannelInboundHandlerAdapter {
     private final ConnectionLimiter connections;
     private final AtomicInteger listenerOpen;
     private final RateLimiter rates;
-    /** The decoder settings of the last limits seen: built once per configuration, not per accept. */
-    private volatile DecoderSettings decoder;
-
-    private record DecoderSettings(Limits limits, HttpDecoderConfig config) {}
 
     FrontendSetupHandler(
             Supplier<RuntimeSnapshot> snapshots,
@@ -93,24 +87,13 @@ final class FrontendSetupHandler extends ChannelInboundHandlerAdapter {
                 config.timeouts().clientBody(),
                 config.timeouts().clientIdle(),
                 meters);
+        RequestDecoder decoder = new RequestDecoder(config.limits());
         ch.pipeline()
                 .addLast(
                         timeouts,
-                        new HttpServerCodec(decoderConfig(config.limits())),
+                        decoder,
+                        new ResponseEncoder(decoder),
                         new RequestHandler(snapshots, config.limits(), rates, timeouts));
-    }
-
-    /**
-     * Shared by the connections of one configuration: the decoder only reads it. A reload
-     * brings new limits and so new settings; two loops racing here build the same thing twice.
-     */
-    private HttpDecoderConfig decoderConfig(Limits limits) {
-        DecoderSettings current = decoder;
-        if (current == null || !current.limits().equals(limits)) {
-            current = new DecoderSettings(limits, Codecs.requestDecoderConfig(limits));
-            decoder = current;
-        }
-        return current.config();
     }
 
     /** Auto-read is off and nothing was read yet, so closing here costs the client no bytes. */

@@ -37,7 +37,7 @@ final class RequestCheck {
         if (result.isFailure()) {
             Throwable cause = result.cause();
             if (cause instanceof TooLongHttpLineException) {
-                // The decoder's line limit is sized from max-uri-length (Codecs).
+                // The decoder's line limit is sized from max-uri-length (RequestDecoder).
                 return new Refusal(
                         HttpResponseStatus.REQUEST_URI_TOO_LONG, // RFC 9110 §15.5.15
                         "request target longer than limits.max-uri-length");

@@ -9,7 +9,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -43,10 +42,11 @@ class FrontendSetupHandlerTest {
             assertThat(channel.pipeline().get(FrontendSetupHandler.class)).isNull();
             assertThat(channel.pipeline().names())
                     .as("one shared setup handler serves every connection")
-                    .hasSize(5); // the four handlers and the pipeline's tail
+                    .hasSize(6); // the five handlers and the pipeline's tail
             assertThat(channel.pipeline().get(TrafficCountingHandler.class)).isNotNull();
             assertThat(channel.pipeline().get(ClientTimeoutHandler.class)).isNotNull();
-            assertThat(channel.pipeline().get(HttpServerCodec.class)).isNotNull();
+            assertThat(channel.pipeline().get(RequestDecoder.class)).isNotNull();
+            assertThat(channel.pipeline().get(ResponseEncoder.class)).isNotNull();
             assertThat(channel.pipeline().get(RequestHandler.class)).isNotNull();
         }
         assertThat(open.get()).isEqualTo(2);

@@ -24,14 +24,12 @@ class RequestCheckTest {
     }
 
     @Test
-    void theDecodersLineLimitIsSizedFromMaxUriLengthAndAlsoGives414() {
+    void theDecodersLineLimitAlsoGives414() {
         HttpRequest request = get("/bad-request");
         request.setDecoderResult(DecoderResult.failure(new TooLongHttpLineException("too long")));
         RequestCheck.Refusal refusal = RequestCheck.refusal(request, LIMITS);
         assertThat(refusal.status()).isEqualTo(HttpResponseStatus.REQUEST_URI_TOO_LONG);
         assertThat(refusal.reason()).contains("max-uri-length");
-        assertThat(Codecs.requestDecoderConfig(LIMITS).getMaxInitialLineLength())
-                .isEqualTo(300 + Codecs.REQUEST_LINE_ROOM);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.switchyard.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchyard.http.HeaderNames;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;

@@ -1,19 +1,19 @@
-package dev.switchyard.upstream;
+package dev.switchyard.http;
 
 import io.netty.util.AsciiString;
 import java.util.Arrays;
 
 /**
- * The header names backends send most, as shared {@link AsciiString}s in the spelling servers
- * use. A decoded name that matches one byte for byte is this object, not a new one: its
- * case-insensitive hash is computed once per process instead of once per response, and the
- * client's encoder copies it as one block. Any other spelling gets its own name, so what the
- * backend wrote is what the client reads. Stateless.
+ * The header names browsers and backends send most, as shared {@link AsciiString}s in the
+ * spelling they use. A decoded name that matches one byte for byte is this object, not a new
+ * one: its case-insensitive hash is computed once per process instead of once per message, and
+ * the encoder on the other side copies it as one block. Any other spelling gets its own name,
+ * so what a peer wrote is what the next hop reads. Stateless.
  */
-final class HeaderNames {
+public final class HeaderNames {
 
-    static final AsciiString CONTENT_LENGTH = AsciiString.cached("Content-Length");
-    static final AsciiString TRANSFER_ENCODING = AsciiString.cached("Transfer-Encoding");
+    public static final AsciiString CONTENT_LENGTH = AsciiString.cached("Content-Length");
+    public static final AsciiString TRANSFER_ENCODING = AsciiString.cached("Transfer-Encoding");
 
     private static final AsciiString[] KNOWN = {
         CONTENT_LENGTH,
@@ -44,6 +44,32 @@ final class HeaderNames {
         AsciiString.cached("WWW-Authenticate"),
         AsciiString.cached("Retry-After"),
         AsciiString.cached("Content-Security-Policy"),
+        // Requests, as browsers spell them (HTTP/1.1 browsers send these capitalised; the
+        // client hints, lower-case).
+        AsciiString.cached("Host"),
+        AsciiString.cached("User-Agent"),
+        AsciiString.cached("Accept"),
+        AsciiString.cached("Accept-Language"),
+        AsciiString.cached("Accept-Encoding"),
+        AsciiString.cached("Cookie"),
+        AsciiString.cached("Referer"),
+        AsciiString.cached("Origin"),
+        AsciiString.cached("Authorization"),
+        AsciiString.cached("If-None-Match"),
+        AsciiString.cached("If-Modified-Since"),
+        AsciiString.cached("Upgrade-Insecure-Requests"),
+        AsciiString.cached("Sec-Fetch-Site"),
+        AsciiString.cached("Sec-Fetch-Mode"),
+        AsciiString.cached("Sec-Fetch-User"),
+        AsciiString.cached("Sec-Fetch-Dest"),
+        AsciiString.cached("sec-ch-ua"),
+        AsciiString.cached("sec-ch-ua-mobile"),
+        AsciiString.cached("sec-ch-ua-platform"),
+        AsciiString.cached("Priority"),
+        AsciiString.cached("X-Forwarded-For"),
+        AsciiString.cached("X-Requested-With"),
+        AsciiString.cached("Expect"),
+        AsciiString.cached("Range"),
     };
 
     /** By length: the known names of that length. */
@@ -52,16 +78,19 @@ final class HeaderNames {
     private HeaderNames() {}
 
     /** The shared name spelled exactly as {@code bytes[start, start + length)}, else a new one. */
-    static AsciiString of(byte[] bytes, int start, int length) {
+    public static AsciiString of(byte[] bytes, int start, int length) {
         if (length < BY_LENGTH.length) {
+            byte first = bytes[start];
             for (AsciiString known : BY_LENGTH[length]) {
-                if (Arrays.equals(
-                        known.array(),
-                        known.arrayOffset(),
-                        known.arrayOffset() + length,
-                        bytes,
-                        start,
-                        start + length)) {
+                // Most names of one length differ in their first byte: a cheap test first.
+                if (known.byteAt(0) == first
+                        && Arrays.equals(
+                                known.array(),
+                                known.arrayOffset(),
+                                known.arrayOffset() + length,
+                                bytes,
+                                start,
+                                start + length)) {
                     return known;
                 }
             }
