@@ -12,9 +12,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A malformed request gets its precise status, is never forwarded, and its connection closes.
- * An obs-fold line in an ordinary header is not refused: Netty replaces it with a space before
- * we read the value, which RFC 9112 §5.2 allows; a fold that changes framing (Transfer-Encoding)
- * is refused below, since the joined value is no longer exactly "chunked".
+ * Obs-fold is refused in any header (RFC 9112 §5.2 lets a server refuse it or join it; nginx
+ * refuses, HAProxy joins), as are request lines a parser could split another way.
  */
 class MalformedRequestIT {
 
@@ -55,6 +54,10 @@ class MalformedRequestIT {
             target without leading slash             | 400 | GET index.html HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n
             two Transfer-Encoding lines              | 400 | POST / HTTP/1.1\\r\\nHost: x\\r\\nTransfer-Encoding: chunked\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n0\\r\\n\\r\\n
             Content-Length list                      | 400 | POST / HTTP/1.1\\r\\nHost: x\\r\\nContent-Length: 1, 1\\r\\n\\r\\na
+            obs-fold in an ordinary header           | 400 | GET / HTTP/1.1\\r\\nHost: x\\r\\nX-A: 1\\r\\n folded\\r\\n\\r\\n
+            bare CR in the request line              | 400 | GET /\\r HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n
+            lower-case version                       | 400 | GET / http/1.1\\r\\nHost: x\\r\\n\\r\\n
+            two spaces after the method              | 400 | GET  / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n
             CONNECT                                  | 405 | CONNECT shop.example:443 HTTP/1.1\\r\\nHost: shop.example:443\\r\\n\\r\\n
             """)
     void refusesAndNeverForwards(String name, int status, String request) throws Exception {
