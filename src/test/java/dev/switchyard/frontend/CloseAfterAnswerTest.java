@@ -1,5 +1,6 @@
 package dev.switchyard.frontend;
 
+import static dev.switchyard.testkit.Embedded.outbound;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchyard.config.ConfigLoader;
@@ -8,7 +9,6 @@ import dev.switchyard.metrics.Metrics;
 import dev.switchyard.metrics.ProxyMetrics;
 import dev.switchyard.proxy.ProxySettings;
 import dev.switchyard.route.Router;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -60,7 +60,7 @@ class CloseAfterAnswerTest {
             channel.flush();
 
             assertThat(channel.isOpen()).as("closed once the answer went out").isFalse();
-            assertThat(written(channel)).startsWith(request.equals(CLOSING_REQUEST) ? "HTTP/1.1 404" : "HTTP/1.1 400");
+            assertThat(outbound(channel)).startsWith(request.equals(CLOSING_REQUEST) ? "HTTP/1.1 404" : "HTTP/1.1 400");
         }
     }
 
@@ -72,18 +72,8 @@ class CloseAfterAnswerTest {
             channel.writeInbound(Unpooled.copiedBuffer(request, StandardCharsets.ISO_8859_1));
 
             assertThat(channel.isOpen()).isFalse();
-            assertThat(written(channel)).contains("connection: close");
+            assertThat(outbound(channel)).contains("connection: close");
         }
-    }
-
-    private static String written(EmbeddedChannel channel) {
-        StringBuilder text = new StringBuilder();
-        for (Object message; (message = channel.readOutbound()) != null; ) {
-            ByteBuf buf = (ByteBuf) message;
-            text.append(buf.toString(StandardCharsets.ISO_8859_1));
-            buf.release();
-        }
-        return text.toString();
     }
 
     private FrontendSetupHandler setup() throws Exception {

@@ -1,10 +1,14 @@
 package dev.switchyard.frontend;
 
+import static dev.switchyard.testkit.Embedded.ascii;
+import static dev.switchyard.testkit.Embedded.feed;
+import static dev.switchyard.testkit.Embedded.inbound;
+import static dev.switchyard.testkit.Embedded.message;
+import static dev.switchyard.testkit.Embedded.outbound;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchyard.config.Limits;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import dev.switchyard.testkit.Embedded.Message;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -22,10 +26,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -39,9 +40,6 @@ class RequestDecoderTest {
 
     /** max-uri-length 300, max-header-size 1,000. */
     private static final Limits LIMITS = new Limits(1000, 300, 100, 0, 0, 0, 0, 100);
-
-    /** What a decoded request comes to: comparable across decoders and feeding patterns. */
-    record Decoded(String line, String headers, String body, String trailers, boolean complete, Throwable failure) {}
 
     private static final String BROWSER = "GET /category/shoes?page=2 HTTP/1.1\r\n"
             + "Host: shop.example\r\n"
@@ -68,7 +66,7 @@ class RequestDecoderTest {
     @Test
     void decodesWellFormedRequestsAsNettysStrictDecoderDoes() {
         for (String request : WELL_FORMED) {
-            Decoded netty = decode(new EmbeddedChannel(new HttpRequestDecoder(nettyConfig())), request, false);
+            Message netty = decode(new EmbeddedChannel(new HttpRequestDecoder(nettyConfig())), request, false);
             assertThat(netty.complete()).as(request).isTrue();
             assertThat(ours(request, false)).as(request).isEqualTo(netty);
             assertThat(ours(request, true)).as("byte by byte: " + request).isEqualTo(netty);
@@ -115,7 +113,7 @@ class RequestDecoderTest {
         for (boolean byteByByte : new boolean[] {false, true}) {
             EmbeddedChannel channel = client();
             feed(channel, request + "GET /next HTTP/1.1\r\nHost: x\r\n\r\n", byteByByte);
-            List<HttpObject> parts = drain(channel);
+            List<HttpObject> parts = inbound(channel);
             assertThat(parts).as(request).hasSize(1);
             HttpRequest failed = (HttpRequest) parts.get(0);
             assertThat(failed.decoderResult().isFailure()).as(request).isTrue();
@@ -155,15 +153,15 @@ class RequestDecoderTest {
 
     @Test
     void aBrokenChunkOrAnEarlyCloseFailsTheBodyNotTheHead() {
-        Decoded broken =
+        Message broken =
                 ours("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX0\r\n\r\n", false);
-        assertThat(broken.line()).isEqualTo("POST / HTTP/1.1");
+        assertThat(broken.startLine()).isEqualTo("POST / HTTP/1.1");
         assertThat(broken.failure()).isInstanceOf(IllegalArgumentException.class);
 
         EmbeddedChannel channel = client();
         channel.writeInbound(ascii("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nhalf"));
         channel.finish();
-        Decoded early = collect(channel);
+        Message early = message(channel);
         assertThat(early.body()).isEqualTo("half");
         assertThat(early.failure()).isInstanceOf(PrematureChannelClosureException.class);
     }
@@ -174,7 +172,7 @@ class RequestDecoderTest {
         EmbeddedChannel channel = client();
         channel.writeInbound(
                 ascii("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: " + size + "\r\n\r\n" + "b".repeat(size)));
-        List<HttpObject> parts = drain(channel);
+        List<HttpObject> parts = inbound(channel);
         long total = 0;
         for (HttpObject part : parts) {
             if (part instanceof HttpContent content) {
@@ -192,7 +190,7 @@ class RequestDecoderTest {
     void moreUnansweredRequestsThanTheBoundFailTheOneOver() {
         EmbeddedChannel channel = client();
         channel.writeInbound(ascii("GET / HTTP/1.1\r\nHost: x\r\n\r\n".repeat(RequestDecoder.MAX_PIPELINED + 5)));
-        List<HttpObject> parts = drain(channel);
+        List<HttpObject> parts = inbound(channel);
         long requests = parts.stream().filter(p -> p instanceof HttpRequest).count();
         assertThat(requests).isEqualTo(RequestDecoder.MAX_PIPELINED + 1);
         HttpObject last = parts.get(parts.size() - 1);
@@ -207,7 +205,7 @@ class RequestDecoderTest {
         RequestDecoder decoder = new RequestDecoder(LIMITS);
         EmbeddedChannel channel = new EmbeddedChannel(decoder, new ResponseEncoder(decoder));
         channel.writeInbound(ascii("HEAD /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n"));
-        drain(channel).forEach(ReferenceCountUtil::release);
+        inbound(channel).forEach(ReferenceCountUtil::release);
 
         channel.writeOutbound(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         DefaultHttpResponse toHead = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
@@ -244,90 +242,20 @@ class RequestDecoderTest {
     private static HttpRequest first(String request) {
         EmbeddedChannel channel = client();
         channel.writeInbound(ascii(request));
-        List<HttpObject> parts = drain(channel);
+        List<HttpObject> parts = inbound(channel);
         channel.finishAndReleaseAll();
         parts.subList(1, parts.size()).forEach(ReferenceCountUtil::release);
         return (HttpRequest) parts.get(0);
     }
 
-    private static Decoded ours(String request, boolean byteByByte) {
+    private static Message ours(String request, boolean byteByByte) {
         return decode(client(), request, byteByByte);
     }
 
-    private static Decoded decode(EmbeddedChannel channel, String request, boolean byteByByte) {
+    private static Message decode(EmbeddedChannel channel, String request, boolean byteByByte) {
         feed(channel, request, byteByByte);
-        Decoded decoded = collect(channel);
+        Message decoded = message(channel);
         channel.finishAndReleaseAll();
         return decoded;
-    }
-
-    private static void feed(EmbeddedChannel channel, String request, boolean byteByByte) {
-        byte[] bytes = request.getBytes(StandardCharsets.ISO_8859_1);
-        if (byteByByte) {
-            for (byte b : bytes) {
-                channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {b}));
-            }
-        } else {
-            channel.writeInbound(Unpooled.wrappedBuffer(bytes));
-        }
-    }
-
-    /** Reads one request's parts; stops at its end or its first failure. */
-    private static Decoded collect(EmbeddedChannel channel) {
-        List<HttpObject> parts = drain(channel);
-        String line = null;
-        String headers = null;
-        StringBuilder body = new StringBuilder();
-        String trailers = "";
-        boolean complete = false;
-        Throwable failure = null;
-        for (HttpObject part : parts) {
-            if (part.decoderResult().isFailure()) {
-                failure = part.decoderResult().cause();
-                break;
-            }
-            if (part instanceof HttpRequest head) {
-                line = head.method() + " " + head.uri() + " " + head.protocolVersion();
-                headers = fields(head.headers().iteratorCharSequence());
-            }
-            if (part instanceof HttpContent content) {
-                body.append(content.content().toString(StandardCharsets.ISO_8859_1));
-            }
-            if (part instanceof LastHttpContent last) {
-                trailers = fields(last.trailingHeaders().iteratorCharSequence());
-                complete = true;
-                break;
-            }
-        }
-        parts.forEach(ReferenceCountUtil::release);
-        return new Decoded(line, headers, body.toString(), trailers, complete, failure);
-    }
-
-    private static String fields(java.util.Iterator<java.util.Map.Entry<CharSequence, CharSequence>> it) {
-        List<String> fields = new ArrayList<>();
-        it.forEachRemaining(e -> fields.add(e.getKey() + "=" + e.getValue()));
-        return fields.stream().collect(Collectors.joining(", "));
-    }
-
-    private static List<HttpObject> drain(EmbeddedChannel channel) {
-        List<HttpObject> parts = new ArrayList<>();
-        for (Object o; (o = channel.readInbound()) != null; ) {
-            parts.add((HttpObject) o);
-        }
-        return parts;
-    }
-
-    private static String outbound(EmbeddedChannel channel) {
-        StringBuilder written = new StringBuilder();
-        for (Object o; (o = channel.readOutbound()) != null; ) {
-            ByteBuf buf = (ByteBuf) o;
-            written.append(buf.toString(StandardCharsets.ISO_8859_1));
-            buf.release();
-        }
-        return written.toString();
-    }
-
-    private static ByteBuf ascii(String s) {
-        return Unpooled.copiedBuffer(s, StandardCharsets.ISO_8859_1);
     }
 }

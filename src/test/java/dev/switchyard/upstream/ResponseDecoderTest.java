@@ -1,12 +1,15 @@
 package dev.switchyard.upstream;
 
+import static dev.switchyard.testkit.Embedded.ascii;
+import static dev.switchyard.testkit.Embedded.feed;
+import static dev.switchyard.testkit.Embedded.fields;
+import static dev.switchyard.testkit.Embedded.inbound;
+import static dev.switchyard.testkit.Embedded.message;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchyard.http.HeaderNames;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import dev.switchyard.testkit.Embedded.Message;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
@@ -21,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,17 +33,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * and against Netty's own decoder on the same well-formed responses.
  */
 class ResponseDecoderTest {
-
-    /** What a decoded response comes to: comparable across decoders and feeding patterns. */
-    record Decoded(
-            String version,
-            int status,
-            String reason,
-            String headers,
-            String body,
-            String trailers,
-            boolean complete,
-            Throwable failure) {}
 
     private static final String[] WELL_FORMED = {
         "HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello",
@@ -59,7 +50,7 @@ class ResponseDecoderTest {
     @Test
     void decodesWellFormedResponsesAsNettysDecoderDoes() {
         for (String response : WELL_FORMED) {
-            Decoded netty = decode(new EmbeddedChannel(new HttpResponseDecoder()), response, false);
+            Message netty = decode(new EmbeddedChannel(new HttpResponseDecoder()), response, false);
             assertThat(ours(response, false)).as(response).isEqualTo(netty);
             assertThat(ours(response, true)).as("byte by byte: " + response).isEqualTo(netty);
             assertThat(netty.complete()).as(response).isTrue();
@@ -72,7 +63,7 @@ class ResponseDecoderTest {
         channel.writeInbound(ascii("HTTP/1.1 200 OK\r\nServer: x\r\n\r\npart one,"));
         channel.writeInbound(ascii(" part two"));
         channel.finish();
-        Decoded decoded = collect(channel);
+        Message decoded = message(channel);
         assertThat(decoded.body()).isEqualTo("part one, part two");
         assertThat(decoded.complete()).isTrue();
         assertThat(decoded.failure()).isNull();
@@ -83,7 +74,7 @@ class ResponseDecoderTest {
         EmbeddedChannel channel = upstream(HttpMethod.HEAD, HttpMethod.GET);
         channel.writeInbound(ascii(
                 "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n" + "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
-        List<HttpObject> parts = drain(channel);
+        List<HttpObject> parts = inbound(channel);
         assertThat(parts).hasSize(4);
         assertThat(parts.get(1)).isSameAs(LastHttpContent.EMPTY_LAST_CONTENT);
         assertThat(((HttpContent) parts.get(3)).content().toString(StandardCharsets.US_ASCII))
@@ -96,7 +87,7 @@ class ResponseDecoderTest {
     void anInterimResponseDoesNotUseUpTheRequestsMethod() {
         EmbeddedChannel channel = upstream(HttpMethod.HEAD);
         channel.writeInbound(ascii("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"));
-        List<HttpObject> parts = drain(channel);
+        List<HttpObject> parts = inbound(channel);
         assertThat(parts).hasSize(4);
         assertThat(((HttpResponse) parts.get(0)).status().code()).isEqualTo(100);
         assertThat(((HttpResponse) parts.get(2)).status().code()).isEqualTo(200);
@@ -107,7 +98,7 @@ class ResponseDecoderTest {
 
     @Test
     void skipsBlankLinesBeforeAStatusLineAndToleratesSpaceBeforeAColon() {
-        Decoded decoded = ours("\r\n\r\nHTTP/1.1 200 OK\r\nX-A : 1\r\nContent-Length: 0\r\n\r\n", false);
+        Message decoded = ours("\r\n\r\nHTTP/1.1 200 OK\r\nX-A : 1\r\nContent-Length: 0\r\n\r\n", false);
         assertThat(decoded.failure()).isNull();
         assertThat(decoded.headers()).isEqualTo("X-A=1, Content-Length=0");
     }
@@ -117,7 +108,7 @@ class ResponseDecoderTest {
         EmbeddedChannel channel = upstream(HttpMethod.GET);
         channel.writeInbound(
                 ascii("HTTP/1.1 200 OK\r\nContent-Type: a\r\ncontent-type: b\r\nContent-Length: 0\r\n\r\n"));
-        List<HttpObject> parts = drain(channel);
+        List<HttpObject> parts = inbound(channel);
         List<Map.Entry<CharSequence, CharSequence>> fields = new ArrayList<>();
         ((HttpResponse) parts.get(0)).headers().iteratorCharSequence().forEachRemaining(fields::add);
         assertThat(fields.get(0).getKey())
@@ -163,7 +154,7 @@ class ResponseDecoderTest {
             })
     void refusesWhatIsMalformedOrAmbiguous(String response) {
         for (boolean byteByByte : new boolean[] {false, true}) {
-            Decoded decoded = ours(response, byteByByte);
+            Message decoded = ours(response, byteByByte);
             assertThat(decoded.failure()).as(response).isInstanceOf(IllegalArgumentException.class);
         }
     }
@@ -200,7 +191,7 @@ class ResponseDecoderTest {
         EmbeddedChannel channel = upstream(HttpMethod.GET);
         channel.writeInbound(ascii(response));
         channel.finish();
-        Decoded decoded = collect(channel);
+        Message decoded = message(channel);
         assertThat(decoded.failure()).isInstanceOf(PrematureChannelClosureException.class);
     }
 
@@ -209,7 +200,7 @@ class ResponseDecoderTest {
         EmbeddedChannel channel = upstream(HttpMethod.GET);
         channel.writeInbound(ascii("HTTP/1.1 200 OK\r\nContent-Le"));
         channel.finish();
-        assertThat(drain(channel)).isEmpty();
+        assertThat(inbound(channel)).isEmpty();
     }
 
     @Test
@@ -217,7 +208,7 @@ class ResponseDecoderTest {
         EmbeddedChannel channel = upstream(HttpMethod.GET, HttpMethod.GET);
         channel.writeInbound(ascii("HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n"));
         channel.writeInbound(ascii("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
-        List<HttpObject> parts = drain(channel);
+        List<HttpObject> parts = inbound(channel);
         assertThat(parts).hasSize(1);
         assertThat(parts.get(0).decoderResult().isFailure()).isTrue();
         channel.finishAndReleaseAll();
@@ -228,7 +219,7 @@ class ResponseDecoderTest {
         int size = ResponseDecoder.MAX_PIECE * 2 + 7;
         EmbeddedChannel channel = upstream(HttpMethod.GET);
         channel.writeInbound(ascii("HTTP/1.1 200 OK\r\nContent-Length: " + size + "\r\n\r\n" + "b".repeat(size)));
-        List<HttpObject> parts = drain(channel);
+        List<HttpObject> parts = inbound(channel);
         assertThat(parts).hasSize(4);
         for (HttpObject part : parts.subList(1, 4)) {
             assertThat(((HttpContent) part).content().readableBytes()).isLessThanOrEqualTo(ResponseDecoder.MAX_PIECE);
@@ -240,7 +231,7 @@ class ResponseDecoderTest {
 
     // ---- helpers --------------------------------------------------------------------------
 
-    private static Decoded ours(String response, boolean byteByByte) {
+    private static Message ours(String response, boolean byteByByte) {
         return decode(upstream(HttpMethod.GET), response, byteByByte);
     }
 
@@ -252,75 +243,14 @@ class ResponseDecoderTest {
         return new EmbeddedChannel(decoder);
     }
 
-    private static Decoded decode(EmbeddedChannel channel, String response, boolean byteByByte) {
-        byte[] bytes = response.getBytes(StandardCharsets.ISO_8859_1);
-        if (byteByByte) {
-            for (byte b : bytes) {
-                channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {b}));
-            }
-        } else {
-            channel.writeInbound(Unpooled.wrappedBuffer(bytes));
-        }
-        Decoded decoded = collect(channel);
+    private static Message decode(EmbeddedChannel channel, String response, boolean byteByByte) {
+        feed(channel, response, byteByByte);
+        Message decoded = message(channel);
         channel.finishAndReleaseAll();
         return decoded;
     }
 
-    /** Reads one response's parts; stops at its end or its first failure. */
-    private static Decoded collect(EmbeddedChannel channel) {
-        List<HttpObject> parts = drain(channel);
-        String version = null;
-        int status = 0;
-        String reason = null;
-        String headers = null;
-        StringBuilder body = new StringBuilder();
-        String trailers = "";
-        boolean complete = false;
-        Throwable failure = null;
-        for (HttpObject part : parts) {
-            DecoderResult result = part.decoderResult();
-            if (result.isFailure()) {
-                failure = result.cause();
-                break;
-            }
-            if (part instanceof HttpResponse head) {
-                version = head.protocolVersion().text();
-                status = head.status().code();
-                reason = head.status().reasonPhrase();
-                headers = fields(head.headers().iteratorCharSequence());
-            }
-            if (part instanceof HttpContent content) {
-                body.append(content.content().toString(StandardCharsets.ISO_8859_1));
-            }
-            if (part instanceof LastHttpContent last) {
-                trailers = fields(last.trailingHeaders().iteratorCharSequence());
-                complete = true;
-                break;
-            }
-        }
-        release(parts);
-        return new Decoded(version, status, reason, headers, body.toString(), trailers, complete, failure);
-    }
-
-    private static String fields(java.util.Iterator<Map.Entry<CharSequence, CharSequence>> it) {
-        List<String> fields = new ArrayList<>();
-        it.forEachRemaining(e -> fields.add(e.getKey() + "=" + e.getValue()));
-        return fields.stream().collect(Collectors.joining(", "));
-    }
-
-    private static List<HttpObject> drain(EmbeddedChannel channel) {
-        List<HttpObject> parts = new ArrayList<>();
-        for (Object o; (o = channel.readInbound()) != null; ) {
-            parts.add((HttpObject) o);
-        }
-        return parts;
-    }
-
     private static void release(List<HttpObject> parts) {
         parts.forEach(ReferenceCountUtil::release);
-    }
-
-    private static ByteBuf ascii(String s) {
-        return Unpooled.copiedBuffer(s, StandardCharsets.ISO_8859_1);
     }
 }
