@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Turn run.sh's raw TSV into the Markdown report: medians over rounds per (N, load, target),
-the ratios Switchyard/HAProxy and Switchyard/direct, the issue 5 target check and the issue 4
-access-log ratio.  usage: analyze.py RAW.tsv META.txt OUT.md [JFR.txt] [SYSCALLS.tsv]"""
+the ratios Switchyard/HAProxy and Switchyard/direct, the issue 5 target check (against HAProxy
+as it forwards untouched, and against HAProxy doing Switchyard's header work when the run has
+that target) and the issue 4 access-log ratio.  usage: analyze.py RAW.tsv META.txt OUT.md [JFR.txt] [SYSCALLS.tsv]"""
 import csv, os, statistics, sys
 
 raw, meta_f, out = sys.argv[1:4]
@@ -16,7 +17,10 @@ DESC = {'ka64-small': 'keep-alive, 64 connections, 100 B', 'ka64-large': 'keep-a
         'ka1000-small': 'keep-alive, 1,000 connections, 100 B', 'ka1000-large': 'keep-alive, 1,000 connections, 64 KiB',
         'close64-small': 'new connection per request, 64 connections, 100 B',
         'ka64-browser': "keep-alive, 64 connections, 100 B, a browser's request head"}
-TARGETS = ['direct', 'switchyard', 'haproxy', 'nginx', 'sy-metrics', 'sy-accesslog']
+TARGETS = ['direct', 'switchyard', 'haproxy', 'haproxy-same', 'nginx', 'sy-metrics', 'sy-accesslog']
+# The yardsticks of the issue 5 targets: HAProxy forwarding untouched, and HAProxy adding the headers
+# Switchyard always adds (run.sh, SAME_WORK_HAPROXY).
+REFS = {'haproxy': 'HAProxy', 'haproxy-same': 'HAProxy doing the same header work'}
 med = statistics.median
 
 def group(phase):
@@ -52,18 +56,18 @@ Ns = sorted({k[0] for k in main})
 def ratio(a, b):
     return f'{a / b:.2f}' if a and b else '–'
 
-def paired_ratios(n, load, key='rps'):
-    """SY/HAProxy of `key` within each round: the two ran less than a minute apart, so drift of
+def paired_ratios(n, load, key='rps', ref='haproxy'):
+    """SY/ref of `key` within each round: the two ran less than a minute apart, so drift of
     the shared machine hits both."""
     g = group('main')
     by_round = lambda t: {r['round']: float(r[key]) for r in g.get((n, load, t), [])}
-    s, h = by_round('switchyard'), by_round('haproxy')
+    s, h = by_round('switchyard'), by_round(ref)
     return [s[k] / h[k] for k in s if k in h and h[k] > 0]
 
-def paired(n, load, key='rps'):
+def paired(n, load, key='rps', ref='haproxy'):
     """paired_ratios as 'median (min-max)'; steadier than a ratio of medians taken from
     different rounds."""
-    rs = paired_ratios(n, load, key)
+    rs = paired_ratios(n, load, key, ref)
     return f'{med(rs):.2f} ({min(rs):.2f}–{max(rs):.2f})' if rs else '–'
 
 def rounds_meeting(rs, meets):
@@ -71,9 +75,11 @@ def rounds_meeting(rs, meets):
     return f'{sum(1 for r in rs if meets(r))} of {len(rs)}' if rs else '–'
 
 w('## Headline: median requests/s\n' if Ns else '')
+SAME = any(k[2] == 'haproxy-same' for k in main)
 if Ns:
-    w('| N | load | direct | Switchyard | HAProxy | nginx | SY/HAProxy | SY/direct | SY/nginx | p99 SY/HAProxy | SY/HAProxy, rounds 2+ | SY/HAProxy paired by round | p99 paired by round |')
-    w('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+    same_head = ' HAProxy same work | SY/HAProxy same work, paired | p99, paired |' if SAME else ''
+    w('| N | load | direct | Switchyard | HAProxy | nginx | SY/HAProxy | SY/direct | SY/nginx | p99 SY/HAProxy | SY/HAProxy, rounds 2+ | SY/HAProxy paired by round | p99 paired by round |' + same_head)
+    w('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|' + ('---:|---:|---:|' if SAME else ''))
 for n in Ns:
     for load in LOADS:
         g = {t: main.get((n, load, t)) for t in TARGETS}
@@ -84,37 +90,49 @@ for n in Ns:
         p = ratio(g['switchyard']['p99'], g['haproxy']['p99'] if g['haproxy'] else 0)
         ws, wh = warm.get((n, load, 'switchyard')), warm.get((n, load, 'haproxy'))
         wr = ratio(ws['rps'], wh['rps']) if ws and wh else '–'
-        w(f"| {n} | {load} | {v('direct')} | {v('switchyard')} | {v('haproxy')} | {v('nginx')} | {ratio(sy, ha)} | {ratio(sy, di)} | {ratio(sy, ng)} | {p} | {wr} | {paired(n, load)} | {paired(n, load, 'p99_us')} |")
+        same_cols = f" {v('haproxy-same')} | {paired(n, load, ref='haproxy-same')} | {paired(n, load, 'p99_us', 'haproxy-same')} |" if SAME else ''
+        w(f"| {n} | {load} | {v('direct')} | {v('switchyard')} | {v('haproxy')} | {v('nginx')} | {ratio(sy, ha)} | {ratio(sy, di)} | {ratio(sy, ng)} | {p} | {wr} | {paired(n, load)} | {paired(n, load, 'p99_us')} |" + same_cols)
 w('')
 
-w('## Issue 5 targets\n' if Ns else '')
-if Ns:
+def targets_table(ref):
+    """The issue 5 goals per (N, load), Switchyard against the target `ref`."""
+    w(f"## Issue 5 targets, against {REFS[ref]}\n")
+    if ref == 'haproxy-same':
+        w('HAProxy adding X-Forwarded-For, X-Forwarded-Proto, X-Forwarded-Host and an X-Request-Id to each')
+        w('request and the X-Request-Id to each response, as Switchyard always does (`SAME_WORK_HAPROXY` in')
+        w('run.sh), so both send the backend and wrk the same bytes.\n')
+    else:
+        w('HAProxy forwarding each request untouched, as the issue describes it.\n')
     w('"Rounds meeting it" counts the rounds whose paired SY/HAProxy ratio meets the goal: a miss that')
     w('most rounds meet is within the shared machine\'s noise, one that no round meets is a real gap.\n')
     w('| target | N | load | Switchyard | HAProxy | ratio | goal | met | rounds meeting it |')
     w('|---|---|---|---:|---:|---:|---:|---|---:|')
-for n in Ns:
-    for load in TARGET_LOADS:
-        s, h = main.get((n, load, 'switchyard')), main.get((n, load, 'haproxy'))
-        if not s or not h:
-            continue
-        goal = 0.9 if load.startswith('close') else 1.0
-        meets = lambda x: x >= goal
-        r = s['rps'] / h['rps']
-        k = rounds_meeting(paired_ratios(n, load), meets)
-        w(f"| throughput | {n} | {load} | {s['rps']:,.0f} | {h['rps']:,.0f} | {r:.2f} | ≥ {goal} | {'yes' if meets(r) else '**no**'} | {k} |")
-        if not load.startswith('close'):
-            meets = lambda x: x <= 1.1
-            r = s['p99'] / h['p99']
-            k = rounds_meeting(paired_ratios(n, load, 'p99_us'), meets)
-            w(f"| p99 latency | {n} | {load} | {s['p99']:.2f} ms | {h['p99']:.2f} ms | {r:.2f} | ≤ 1.1 | {'yes' if meets(r) else '**no**'} | {k} |")
-for n in Ns:
-    for load in ('ka1000-small', 'ka1000-large'):
-        s = main.get((n, load, 'switchyard'))
-        if s:
-            mb = s['rss'] * 1024 * 1024 / 1e6
-            w(f"| peak RSS | {n} | {load} | {mb:.0f} MB ({s['rss']:.0f} MiB) | – | – | ≤ 200 MB | {'yes' if mb <= 200 else '**no**'} | – |")
-w('')
+    for n in Ns:
+        for load in TARGET_LOADS:
+            s, h = main.get((n, load, 'switchyard')), main.get((n, load, ref))
+            if not s or not h:
+                continue
+            goal = 0.9 if load.startswith('close') else 1.0
+            meets = lambda x: x >= goal
+            r = s['rps'] / h['rps']
+            k = rounds_meeting(paired_ratios(n, load, ref=ref), meets)
+            w(f"| throughput | {n} | {load} | {s['rps']:,.0f} | {h['rps']:,.0f} | {r:.2f} | ≥ {goal} | {'yes' if meets(r) else '**no**'} | {k} |")
+            if not load.startswith('close'):
+                meets = lambda x: x <= 1.1
+                r = s['p99'] / h['p99']
+                k = rounds_meeting(paired_ratios(n, load, 'p99_us', ref), meets)
+                w(f"| p99 latency | {n} | {load} | {s['p99']:.2f} ms | {h['p99']:.2f} ms | {r:.2f} | ≤ 1.1 | {'yes' if meets(r) else '**no**'} | {k} |")
+    for n in Ns:
+        for load in ('ka1000-small', 'ka1000-large'):
+            s = main.get((n, load, 'switchyard'))
+            if s:
+                mb = s['rss'] * 1024 * 1024 / 1e6
+                w(f"| peak RSS | {n} | {load} | {mb:.0f} MB ({s['rss']:.0f} MiB) | – | – | ≤ 200 MB | {'yes' if mb <= 200 else '**no**'} | – |")
+    w('')
+
+for ref in REFS:
+    if Ns and any(k[2] == ref for k in main):
+        targets_table(ref)
 
 w('## Detail per (N, load)\n' if Ns else '')
 for n in Ns:
@@ -127,11 +145,15 @@ for n in Ns:
         w('|---|---:|---|---:|---:|---:|---:|---:|---:|---:|')
         for t, a in g.items():
             w(f"| {t} | {a['rps']:,.0f} | {' / '.join(f'{x:,.0f}' for x in a['rps_all'])} | {a['p50']:.2f} | {a['p99']:.2f} | {a['p999']:.2f} | {a['cpu']:.2f} | {a['rss']:.0f} | {a['err']} | {a['non2xx']} |")
-        s, h, d = g.get('switchyard'), g.get('haproxy'), g.get('direct')
+        s, h, d, hs = g.get('switchyard'), g.get('haproxy'), g.get('direct'), g.get('haproxy-same')
         if s:
             w(f"\nSwitchyard/HAProxy: throughput {ratio(s['rps'], h and h['rps'])}, p99 {ratio(s['p99'], h and h['p99'])}, "
               f"CPU/req {ratio(s['cpu'], h and h['cpu'])} (paired by round {paired(n, load, 'cpu_s_per_100k')}). "
               f"Switchyard/direct: throughput {ratio(s['rps'], d and d['rps'])}.")
+            if hs:
+                w(f"Switchyard/HAProxy doing the same header work: throughput {ratio(s['rps'], hs['rps'])}, "
+                  f"p99 {ratio(s['p99'], hs['p99'])}, CPU/req {ratio(s['cpu'], hs['cpu'])} "
+                  f"(paired by round {paired(n, load, 'cpu_s_per_100k', 'haproxy-same')}).")
         w('')
 
 acc = {k: agg(v) for k, v in group('accesslog').items()}
@@ -163,7 +185,7 @@ if sys_rows:
     cols = [(l, t) for l in ['ka64-small', 'close64-small'] for t in ['switchyard', 'haproxy']
             if any(r['load'] == l and r['target'] == t for r in sys_rows)]
     per = {(r['load'], r['target'], r['syscall']): float(r['per_request']) for r in sys_rows}
-    calls = sorted({r['syscall'] for r in sys_rows}, key=lambda c: -max(per.get((l, t, c), 0) for l, t in cols))
+    calls = sorted({r['syscall'] for r in sys_rows}, key=lambda c: (-max(per.get((l, t, c), 0) for l, t in cols), c))
     w('| syscall | ' + ' | '.join(f'{l} {t}' for l, t in cols) + ' |')
     w('|---|' + '---:|' * len(cols))
     for c in calls:

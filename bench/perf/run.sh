@@ -20,19 +20,19 @@
 # Environment: ROUNDS (3), WARMUP s (2), DURATION s (7), THREADS ("1 2"; "" skips the matrix), LOADS (the five targets:
 # ka64-small ka64-large ka1000-small ka1000-large close64-small; ka64-browser, 64 keep-alive connections
 # sending a browser's 1 KiB request head, runs when named), TARGETS ("direct switchyard
-# haproxy nginx"), ACCESSLOG=0 skips the access-log comparison, ACCESSLOG_ROUNDS (ROUNDS), PREWARM s of
+# haproxy haproxy-same nginx"; haproxy-same is HAProxy doing Switchyard's header work too), ACCESSLOG=0 skips the access-log comparison, ACCESSLOG_ROUNDS (ROUNDS), PREWARM s of
 # each load on each freshly started Switchyard before its first round (8), JFR=0 skips the profile,
-# PORT_BASE (19280: backend; +1 Switchyard, +2 HAProxy, +3 nginx, +4/+5 access-log pair,
+# PORT_BASE (19280: backend; +1 Switchyard, +2 HAProxy, +3 nginx, +4/+5 access-log pair, +6 haproxy-same,
 # +10/+11 their admin), JAR (target/switchyard.jar, built if missing; always copied first),
 # SY_JAVA_OPTS (empty: the launcher's flags only), SY_TRANSPORT (auto: Switchyard's `transport` key,
 # e.g. io_uring; the report's meta says which one ran), RESULT_DIR (bench/results), TAG (perf-<UTC date>),
-# TOTAL_TIMEOUT s (600 per round: 1800 for the default 3 rounds), KEEP=1 keeps the work dir (always kept when the run fails).
+# TOTAL_TIMEOUT s (900 per round: 2700 for the default 3 rounds), KEEP=1 keeps the work dir (always kept when the run fails).
 # Loopback only; it starts and stops only its own processes, by PID.
 set -euo pipefail
 
-# A round of the full matrix takes about 6.5 minutes; the cap grows with ROUNDS so that a longer
-# run is not cut off before its report.
-TOTAL_TIMEOUT=${TOTAL_TIMEOUT:-$((600 * ${ROUNDS:-3}))}
+# A round of the full matrix (five loads, five targets, two N) takes about 8 minutes, 9.5 with
+# ka64-browser; the cap grows with ROUNDS so that a longer run is not cut off before its report.
+TOTAL_TIMEOUT=${TOTAL_TIMEOUT:-$((900 * ${ROUNDS:-3}))}
 if [[ -z ${SWITCHYARD_PERF_INNER:-} ]]; then
     export SWITCHYARD_PERF_INNER=1
     exec timeout --kill-after=20 "$TOTAL_TIMEOUT" "${BASH_SOURCE[0]}" "$@"
@@ -51,7 +51,7 @@ WARMUP=${WARMUP:-2}
 DURATION=${DURATION:-7}
 THREADS=${THREADS-1 2}           # THREADS="" skips the matrix
 LOADS=${LOADS:-ka64-small ka64-large ka1000-small ka1000-large close64-small}
-TARGETS=${TARGETS:-direct switchyard haproxy nginx}
+TARGETS=${TARGETS:-direct switchyard haproxy haproxy-same nginx}
 ACCESSLOG=${ACCESSLOG:-1}
 ACCESSLOG_ROUNDS=${ACCESSLOG_ROUNDS:-$ROUNDS}
 PREWARM=${PREWARM:-8}           # s of each load on each freshly started Switchyard before measuring
@@ -60,7 +60,8 @@ SYSCALLS=${SYSCALLS:-1}         # strace -c syscalls per request at N=1 (needs s
 PORT_BASE=${PORT_BASE:-19280}
 BACKEND_PORT=$PORT_BASE
 declare -A PORT=([direct]=$PORT_BASE [switchyard]=$((PORT_BASE + 1)) [haproxy]=$((PORT_BASE + 2))
-                 [nginx]=$((PORT_BASE + 3)) [sy-metrics]=$((PORT_BASE + 4)) [sy-accesslog]=$((PORT_BASE + 5)))
+                 [nginx]=$((PORT_BASE + 3)) [sy-metrics]=$((PORT_BASE + 4)) [sy-accesslog]=$((PORT_BASE + 5))
+                 [haproxy-same]=$((PORT_BASE + 6)))
 ADMIN1=$((PORT_BASE + 10)); ADMIN2=$((PORT_BASE + 11))
 SY_JAVA_OPTS=${SY_JAVA_OPTS:-}
 SY_TRANSPORT=${SY_TRANSPORT:-auto}
@@ -193,11 +194,27 @@ start_switchyard() { # start_switchyard NAME N EXTRA [JVM_EXTRA]
     grep -q '^sy_transport=' "$META" \
         || echo "sy_transport=$SY_TRANSPORT, running $(grep -o -m1 'transport: [a-z_]*' "$WORK/$name-$n.log" | cut -d' ' -f2)" >>"$META"
 }
-start_haproxy() {
-    fill "$HERE/haproxy.cfg.in" "$WORK/haproxy-$1.cfg" "$1" "${PORT[haproxy]}"
-    haproxy -db -f "$WORK/haproxy-$1.cfg" >"$WORK/haproxy-$1.log" 2>&1 &
-    local pid=$!; LIVE_PIDS+=("$pid"); PIDS[haproxy]=$pid
-    wait_http "http://127.0.0.1:${PORT[haproxy]}/small" "$pid" 20 || { log "haproxy did not start"; return 1; }
+# What Switchyard does to every request and response besides forwarding it, in HAProxy's words:
+# the target `haproxy-same` runs with these, so that it and Switchyard do the same work per request
+# and send the backend and wrk the same bytes. (HAProxy's id is a UUID without its dashes: 32 hex
+# digits, as long as Switchyard's.)
+SAME_WORK_HAPROXY='    option forwardfor\
+    http-request set-header X-Forwarded-Proto http\
+    http-request set-header X-Forwarded-Host %[req.hdr(host)]\
+    unique-id-format %[uuid(4),regsub(-,,g)]\
+    unique-id-header X-Request-Id\
+    http-response set-header X-Request-Id %[unique-id]'
+start_haproxy() { # start_haproxy NAME N: NAME is haproxy (bare) or haproxy-same
+    local name=$1 n=$2
+    fill "$HERE/haproxy.cfg.in" "$WORK/$name-$n.cfg" "$n" "${PORT[$name]}"
+    if [[ $name == haproxy-same ]]; then
+        sed -i "s|^@SAME_WORK@\$|$SAME_WORK_HAPROXY|" "$WORK/$name-$n.cfg"
+    else
+        sed -i '/^@SAME_WORK@$/d' "$WORK/$name-$n.cfg"
+    fi
+    haproxy -db -f "$WORK/$name-$n.cfg" >"$WORK/$name-$n.log" 2>&1 &
+    local pid=$!; LIVE_PIDS+=("$pid"); PIDS[$name]=$pid
+    wait_http "http://127.0.0.1:${PORT[$name]}/small" "$pid" 20 || { log "$name did not start"; return 1; }
 }
 start_nginx() {
     fill "$HERE/proxy.nginx.conf.in" "$WORK/proxy-nginx-$1.conf" "$1" "${PORT[nginx]}"
@@ -310,7 +327,7 @@ for n in $THREADS; do
     for t in "${TGT[@]}"; do
         case $t in
             switchyard) start_switchyard switchyard "$n" "" ;;
-            haproxy) start_haproxy "$n" ;; nginx) start_nginx "$n" ;; direct) ;;
+            haproxy | haproxy-same) start_haproxy "$t" "$n" ;; nginx) start_nginx "$n" ;; direct) ;;
         esac
     done
     if [[ " $TARGETS " == *" switchyard "* ]] && (( PREWARM > 0 )); then
@@ -350,7 +367,7 @@ for n in $THREADS; do
     if [[ $SYSCALLS == 1 && $n == 1 ]] && command -v strace >/dev/null; then
         syscall_profile "$n"
     fi
-    for t in switchyard haproxy nginx; do
+    for t in switchyard haproxy haproxy-same nginx; do
         [[ -n ${PIDS[$t]:-} ]] || continue
         read -r -a pp <<<"${PIDS[$t]}"; stop_pid "${pp[0]}"; unset "PIDS[$t]"
     done
