@@ -100,7 +100,7 @@ def targets_table(ref):
     if ref == 'haproxy-same':
         w('HAProxy adding X-Forwarded-For, X-Forwarded-Proto, X-Forwarded-Host and an X-Request-Id to each')
         w('request and the X-Request-Id to each response, as Switchyard always does (`SAME_WORK_HAPROXY` in')
-        w('run.sh), so both send the backend and wrk the same bytes.\n')
+        w('run.sh), so both send the backend and wrk the same fields (HAProxy\'s id is a UUID, 4 characters longer).\n')
     else:
         w('HAProxy forwarding each request untouched, as the issue describes it.\n')
     w('"Rounds meeting it" counts the rounds whose paired SY/HAProxy ratio meets the goal: a miss that')

@@ -196,12 +196,14 @@ start_switchyard() { # start_switchyard NAME N EXTRA [JVM_EXTRA]
 }
 # What Switchyard does to every request and response besides forwarding it, in HAProxy's words:
 # the target `haproxy-same` runs with these, so that it and Switchyard do the same work per request
-# and send the backend and wrk the same bytes. (HAProxy's id is a UUID without its dashes: 32 hex
-# digits, as long as Switchyard's.)
+# and send the backend and wrk the same fields. The id is HAProxy's usual `uuid()`: 36 characters
+# against Switchyard's 32 hex digits. Stripping its dashes with `regsub` to match the length cost
+# HAProxy more CPU than the 4 bytes could (bench/README.md, "twelfth round"): a handicap no
+# operator would write.
 SAME_WORK_HAPROXY='    option forwardfor\
     http-request set-header X-Forwarded-Proto http\
     http-request set-header X-Forwarded-Host %[req.hdr(host)]\
-    unique-id-format %[uuid(4),regsub(-,,g)]\
+    unique-id-format %[uuid()]\
     unique-id-header X-Request-Id\
     http-response set-header X-Request-Id %[unique-id]'
 start_haproxy() { # start_haproxy NAME N: NAME is haproxy (bare) or haproxy-same
