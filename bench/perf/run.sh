@@ -2,7 +2,7 @@
 # Throughput and latency benchmark: Switchyard vs HAProxy vs nginx (as a proxy) vs direct, all in
 # front of one nginx backend answering from memory on loopback. wrk drives closed-loop load.
 #
-#   bench/perf/run.sh       # the whole matrix, ~22 min on 2 cores; writes bench/results/perf-<date>*.
+#   bench/perf/run.sh       # the whole matrix, ~28 min on 2 cores; writes bench/results/perf-<date>*.
 #   QUICK=1 bench/perf/run.sh   # ~2 min: N=2, ka64-small and ka1000-small, Switchyard and HAProxy,
 #                               # one round, no access-log comparison, no JFR (every one overridable)
 #
