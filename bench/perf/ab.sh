@@ -49,7 +49,7 @@ SMALL=$(printf 'x%.0s' $(seq 1 100))
 head -c 65536 /dev/zero | tr '\0' 'y' >"$WORK/large.bin"
 mkdir -p "$WORK/tmp-b"; chmod 755 "$WORK"; chmod 644 "$WORK/large.bin"
 fill() { sed -e "s|@WORK@|$WORK|g" -e "s|@BACKEND_PORT@|$BACKEND|g" -e "s|@N@|$2|g" -e "s|@PORT@|$3|g" \
-             -e "s|@SMALL@|$SMALL|g" -e "s|@EXTRA@||g" -e "s|@TRANSPORT@|auto|g" -e "/^@SAME_WORK@$/d" "$1"; }
+             -e "s|@SMALL@|$SMALL|g" -e "s|@EXTRA@||g" -e "s|@TRANSPORT@|auto|g" "$1"; }
 fill "$HERE/backend.nginx.conf.in" 2 "$BACKEND" >"$WORK/backend.conf"
 nginx -p "$WORK/" -e "$WORK/backend-error.log" -c "$WORK/backend.conf" >/dev/null 2>&1 & PIDS+=($!)
 declare -A PID=()

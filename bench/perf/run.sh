@@ -200,20 +200,11 @@ start_switchyard() { # start_switchyard NAME N EXTRA [JVM_EXTRA]
 # against Switchyard's 32 hex digits. Stripping its dashes with `regsub` to match the length cost
 # HAProxy more CPU than the 4 bytes could (bench/README.md, "twelfth round"): a handicap no
 # operator would write.
-SAME_WORK_HAPROXY='    option forwardfor\
-    http-request set-header X-Forwarded-Proto http\
-    http-request set-header X-Forwarded-Host %[req.hdr(host)]\
-    unique-id-format %[uuid()]\
-    unique-id-header X-Request-Id\
-    http-response set-header X-Request-Id %[unique-id]'
+SAME_WORK_HAPROXY='    option forwardfor\n    http-request set-header X-Forwarded-Proto http\n    http-request set-header X-Forwarded-Host %[req.hdr(host)]\n    unique-id-format %[uuid()]\n    unique-id-header X-Request-Id\n    http-response set-header X-Request-Id %[unique-id]'
 start_haproxy() { # start_haproxy NAME N: NAME is haproxy (bare) or haproxy-same
-    local name=$1 n=$2
-    fill "$HERE/haproxy.cfg.in" "$WORK/$name-$n.cfg" "$n" "${PORT[$name]}"
-    if [[ $name == haproxy-same ]]; then
-        sed -i "s|^@SAME_WORK@\$|$SAME_WORK_HAPROXY|" "$WORK/$name-$n.cfg"
-    else
-        sed -i '/^@SAME_WORK@$/d' "$WORK/$name-$n.cfg"
-    fi
+    local name=$1 n=$2 extra=''
+    [[ $name == haproxy-same ]] && extra=$SAME_WORK_HAPROXY
+    fill "$HERE/haproxy.cfg.in" "$WORK/$name-$n.cfg" "$n" "${PORT[$name]}" "$extra"
     haproxy -db -f "$WORK/$name-$n.cfg" >"$WORK/$name-$n.log" 2>&1 &
     local pid=$!; LIVE_PIDS+=("$pid"); PIDS[$name]=$pid
     wait_http "http://127.0.0.1:${PORT[$name]}/small" "$pid" 20 || { log "$name did not start"; return 1; }
