@@ -3,6 +3,7 @@
 #
 #   bench/perf/ab.sh BASE.jar NEW.jar             # N=1, ka64-small and ka64-browser, 5 rounds
 #   ROUNDS=3 N=2 LOADS="close64-small" bench/perf/ab.sh BASE.jar NEW.jar
+#   NEW_JAVA_OPTS="-XX:+UseSerialGC" bench/perf/ab.sh A.jar A.jar   # one jar, two JVM flag sets
 #
 # One nginx backend (bench/perf/backend.nginx.conf.in), the two jars through bin/switchyard and
 # HAProxy, all with N event loops / threads, are started once; each jar gets PREWARM s of every
@@ -10,6 +11,8 @@
 # reversed every other round), each a 2 s wrk warm-up and a DURATION s measured `wrk -t2`.
 # Per run: req/s, p50, p99 and the process's CPU µs per request (utime + stime from /proc).
 # Prints the runs as TSV on stdout, then the medians and the paired per-round ratios on stderr.
+# BASE_JAVA_OPTS and NEW_JAVA_OPTS go to bin/switchyard as SWITCHYARD_JAVA_OPTS, after its
+# defaults, so an A/B can also be of JVM flags.
 # Loopback only; PORT_BASE (19480: backend, +1 base, +2 new, +3 haproxy); stops itself after
 # TOTAL_TIMEOUT s (900) and stops only what it started, by PID.
 set -euo pipefail
@@ -55,8 +58,8 @@ nginx -p "$WORK/" -e "$WORK/backend-error.log" -c "$WORK/backend.conf" >/dev/nul
 declare -A PID=()
 for j in base new; do
     fill "$HERE/switchyard.conf.in" "$N" "${PORT[$j]}" >"$WORK/$j.conf"
-    jar=$1; [[ $j == new ]] && jar=$2
-    SWITCHYARD_JAR="$jar" "$ROOT/bin/switchyard" --config "$WORK/$j.conf" >"$WORK/$j.log" 2>&1 & PID[$j]=$!; PIDS+=($!)
+    jar=$1 opts=${BASE_JAVA_OPTS:-}; [[ $j == new ]] && jar=$2 opts=${NEW_JAVA_OPTS:-}
+    SWITCHYARD_JAR="$jar" SWITCHYARD_JAVA_OPTS="$opts" "$ROOT/bin/switchyard" --config "$WORK/$j.conf" >"$WORK/$j.log" 2>&1 & PID[$j]=$!; PIDS+=($!)
 done
 fill "$HERE/haproxy.cfg.in" "$N" "${PORT[haproxy]}" >"$WORK/haproxy.cfg"
 haproxy -db -f "$WORK/haproxy.cfg" >"$WORK/haproxy.log" 2>&1 & PID[haproxy]=$!; PIDS+=($!)
