@@ -5,9 +5,7 @@ import static dev.switchyard.http.Syntax.HTAB;
 import static dev.switchyard.http.Syntax.LF;
 import static dev.switchyard.http.Syntax.SP;
 
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.util.AsciiString;
 
@@ -23,13 +21,9 @@ import io.netty.util.AsciiString;
  */
 public final class HeaderFields {
 
-    /** Names and values were checked while splitting; checking them again is the cost we shed. */
-    private static final HttpHeadersFactory UNCHECKED =
-            DefaultHttpHeadersFactory.headersFactory().withValidation(false);
-
     private static final AsciiString CHUNKED = AsciiString.cached("chunked");
 
-    private final HttpHeaders headers = UNCHECKED.newHeaders();
+    private final FieldHeaders headers = new FieldHeaders();
     private final boolean request;
     private long contentLength = -1;
     /** The last Transfer-Encoding field's value: its last coding decides (RFC 9112 §6.3). */

@@ -519,7 +519,7 @@ public final class Exchange implements ResponseListener {
                     upstreamNanos,
                     now - startNanos,
                     retriesDone,
-                    plan.requestId()));
+                    plan.requestId().toString()));
         }
     }
 

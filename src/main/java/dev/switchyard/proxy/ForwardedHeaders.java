@@ -1,5 +1,6 @@
 package dev.switchyard.proxy;
 
+import dev.switchyard.http.FieldHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import java.net.InetAddress;
@@ -22,6 +23,15 @@ public final class ForwardedHeaders {
     private ForwardedHeaders() {}
 
     static void add(HttpHeaders headers, String clientIp, String scheme, String host) {
+        if (!FieldHeaders.mayContain(headers, FieldHeaders.X_FORWARDED)) {
+            // The usual case, a client talking to us directly: nothing to append to or replace.
+            headers.add(X_FORWARDED_FOR, clientIp);
+            headers.add(X_FORWARDED_PROTO, scheme);
+            if (host != null) {
+                headers.add(X_FORWARDED_HOST, host);
+            }
+            return;
+        }
         // get() first: getAll() builds a list even when, as usual, there is no such header.
         List<String> existing = headers.get(X_FORWARDED_FOR) == null ? List.of() : headers.getAll(X_FORWARDED_FOR);
         if (existing.isEmpty()) {

@@ -1,8 +1,11 @@
 package dev.switchyard.proxy;
 
+import dev.switchyard.http.FieldHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -14,41 +17,86 @@ import java.util.List;
  * <p>{@code Proxy-Authorization} is removed too: as a gateway we are its final recipient
  * (RFC 9110 §11.7.2) and do not authenticate, so forwarding it would leak a client's proxy
  * credentials to every backend. {@code Proxy-Authenticate} passes: it is a backend's
- * challenge meant for the client. Stateless.
+ * challenge meant for the client.
+ *
+ * <p>Only the names the message may hold are looked up ({@link FieldHeaders}): a wrk or curl
+ * request holds none, a backend's answer usually just {@code Connection: keep-alive}.
+ * Stateless.
  */
 final class HopByHopHeaders {
 
     private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
 
+    /** The names removed always, and their bits in {@link FieldHeaders}, index for index. */
+    private static final AsciiString[] NAMES = {
+        HttpHeaderNames.CONNECTION,
+        HttpHeaderNames.KEEP_ALIVE,
+        PROXY_CONNECTION,
+        HttpHeaderNames.TE,
+        HttpHeaderNames.TRAILER,
+        HttpHeaderNames.UPGRADE,
+        HttpHeaderNames.TRANSFER_ENCODING,
+        HttpHeaderNames.PROXY_AUTHORIZATION,
+    };
+
+    private static final int[] BITS = {
+        FieldHeaders.CONNECTION,
+        FieldHeaders.KEEP_ALIVE,
+        FieldHeaders.PROXY_CONNECTION,
+        FieldHeaders.TE,
+        FieldHeaders.TRAILER,
+        FieldHeaders.UPGRADE,
+        FieldHeaders.TRANSFER_ENCODING,
+        FieldHeaders.PROXY_AUTHORIZATION,
+    };
+
     private HopByHopHeaders() {}
 
     static void strip(HttpHeaders headers) {
-        List<String> connection = headers.getAll(HttpHeaderNames.CONNECTION);
-        for (int i = 0; i < connection.size(); i++) {
-            removeNamedIn(headers, connection.get(i));
+        int present = FieldHeaders.namesIn(headers, FieldHeaders.HOP_BY_HOP);
+        if (present == 0) {
+            return;
         }
-        headers.remove(HttpHeaderNames.CONNECTION)
-                .remove(HttpHeaderNames.KEEP_ALIVE)
-                .remove(PROXY_CONNECTION)
-                .remove(HttpHeaderNames.TE)
-                .remove(HttpHeaderNames.TRAILER)
-                .remove(HttpHeaderNames.UPGRADE)
-                .remove(HttpHeaderNames.TRANSFER_ENCODING)
-                .remove(HttpHeaderNames.PROXY_AUTHORIZATION);
+        if ((present & FieldHeaders.CONNECTION) != 0) {
+            removeNamedInConnection(headers);
+        }
+        for (int i = 0; i < NAMES.length; i++) {
+            if ((present & BITS[i]) != 0) {
+                headers.remove(NAMES[i]);
+            }
+        }
     }
 
-    /** Connection: a, b names further hop-by-hop headers (RFC 9110 §7.6.1). */
-    private static void removeNamedIn(HttpHeaders headers, String connectionValue) {
-        int start = 0;
-        int length = connectionValue.length();
-        while (start < length) {
-            int comma = connectionValue.indexOf(',', start);
-            int end = comma < 0 ? length : comma;
-            String name = connectionValue.substring(start, end).trim();
-            if (!name.isEmpty() && !isEndToEndEssential(name)) {
+    /**
+     * Connection: a, b names further hop-by-hop headers (RFC 9110 §7.6.1). A name that is one of
+     * {@link #NAMES} (the usual {@code keep-alive}) goes with them anyway. Removed after the
+     * values are read, so that a Connection naming itself does not cut its own iteration short.
+     */
+    private static void removeNamedInConnection(HttpHeaders headers) {
+        List<AsciiString> named = null;
+        for (Iterator<? extends CharSequence> values = headers.valueCharSequenceIterator(HttpHeaderNames.CONNECTION);
+                values.hasNext(); ) {
+            AsciiString value = AsciiString.of(values.next());
+            int start = 0;
+            int length = value.length();
+            while (start < length) {
+                int comma = value.indexOf(',', start);
+                int end = comma < 0 ? length : comma;
+                AsciiString name = value.subSequence(start, end, false).trim();
+                boolean removedAnyway = (FieldHeaders.bitOf(name) & FieldHeaders.HOP_BY_HOP) != 0;
+                if (!name.isEmpty() && !removedAnyway && !isEndToEndEssential(name)) {
+                    if (named == null) {
+                        named = new ArrayList<>(2);
+                    }
+                    named.add(name);
+                }
+                start = end + 1;
+            }
+        }
+        if (named != null) {
+            for (AsciiString name : named) {
                 headers.remove(name);
             }
-            start = end + 1;
         }
     }
 
@@ -56,7 +104,7 @@ final class HopByHopHeaders {
      * A client must not be able to make us drop framing or routing headers by naming them
      * in Connection: Host and Content-Length always describe the message itself.
      */
-    private static boolean isEndToEndEssential(String name) {
+    private static boolean isEndToEndEssential(AsciiString name) {
         return HttpHeaderNames.HOST.contentEqualsIgnoreCase(name)
                 || HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(name);
     }

@@ -1,5 +1,7 @@
 package dev.switchyard.proxy;
 
+import dev.switchyard.http.FieldHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
@@ -20,12 +22,12 @@ public final class RequestIds {
      * Sane: 1 to 128 characters of letters, digits and {@code -_.:}. Anything else could break
      * a log line or smuggle text into one, so it is replaced.
      */
-    static String keepOrCreate(String fromClient) {
-        return isSane(fromClient) ? fromClient : create();
+    static AsciiString keepOrCreate(CharSequence fromClient) {
+        return isSane(fromClient) ? AsciiString.of(fromClient) : create();
     }
 
-    static boolean isSane(String id) {
-        if (id == null || id.isEmpty() || id.length() > MAX_LENGTH) {
+    static boolean isSane(CharSequence id) {
+        if (id == null || id.length() == 0 || id.length() > MAX_LENGTH) {
             return false;
         }
         for (int i = 0; i < id.length(); i++) {
@@ -44,19 +46,31 @@ public final class RequestIds {
         return true;
     }
 
+    /** Sets the id: added without the remove's lookup when the headers never held one. */
+    static void put(HttpHeaders headers, AsciiString id) {
+        if (FieldHeaders.mayContain(headers, FieldHeaders.X_REQUEST_ID)) {
+            headers.set(HEADER, id);
+        } else {
+            headers.add(HEADER, id);
+        }
+    }
+
     private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
-    /** 32 lower-case hex digits, written into one array: no intermediate strings per request. */
-    public static String create() {
+    /**
+     * 32 lower-case hex digits, written into one array that the id then wraps: no string per
+     * request, and the encoder copies the header value as one block.
+     */
+    public static AsciiString create() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         return hex(random.nextLong(), random.nextLong());
     }
 
-    static String hex(long high, long low) {
+    static AsciiString hex(long high, long low) {
         byte[] digits = new byte[32];
         writeHex(high, digits, 0);
         writeHex(low, digits, 16);
-        return new String(digits, StandardCharsets.US_ASCII);
+        return new AsciiString(digits, false);
     }
 
     private static void writeHex(long value, byte[] into, int offset) {

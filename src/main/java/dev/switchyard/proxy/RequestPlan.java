@@ -1,5 +1,6 @@
 package dev.switchyard.proxy;
 
+import dev.switchyard.http.FieldHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -9,6 +10,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
 
 /**
  * The framing decisions of one exchange: how the client's request is rewritten for the
@@ -25,7 +27,7 @@ final class RequestPlan {
     private final boolean http10;
     private final boolean head;
     private final boolean expectsBody;
-    private final String requestId;
+    private final AsciiString requestId;
     private final String clientVersion;
     private final String clientIp;
 
@@ -34,7 +36,7 @@ final class RequestPlan {
             boolean http10,
             boolean head,
             boolean expectsBody,
-            String requestId,
+            AsciiString requestId,
             String clientVersion,
             String clientIp) {
         this.clientVersion = clientVersion;
@@ -48,17 +50,24 @@ final class RequestPlan {
 
     static RequestPlan prepare(HttpRequest request, String clientIp, String scheme) {
         HttpHeaders headers = request.headers();
-        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        // Without a Connection field the version alone decides keep-alive; without a
+        // Transfer-Encoding the body is not chunked. Most requests have neither.
+        boolean keepAlive = FieldHeaders.mayContain(headers, FieldHeaders.CONNECTION)
+                ? HttpUtil.isKeepAlive(request)
+                : request.protocolVersion().isKeepAliveDefault();
         boolean http10 = !request.protocolVersion().isKeepAliveDefault();
-        boolean chunked = HttpUtil.isTransferEncodingChunked(request);
+        boolean chunked = FieldHeaders.mayContain(headers, FieldHeaders.TRANSFER_ENCODING)
+                && HttpUtil.isTransferEncodingChunked(request);
         String host = headers.get(HttpHeaderNames.HOST);
         boolean expectsBody = chunked || HttpUtil.getContentLength(request, 0L) > 0;
 
-        String requestId = RequestIds.keepOrCreate(headers.get(RequestIds.HEADER));
+        AsciiString requestId = FieldHeaders.mayContain(headers, FieldHeaders.X_REQUEST_ID)
+                ? RequestIds.keepOrCreate(headers.get(RequestIds.HEADER))
+                : RequestIds.create();
         String clientVersion = request.protocolVersion().text();
         HopByHopHeaders.strip(headers);
         ForwardedHeaders.add(headers, clientIp, scheme, host);
-        headers.set(RequestIds.HEADER, requestId);
+        RequestIds.put(headers, requestId);
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
         if (chunked) {
             // Transfer-Encoding went with the hop-by-hop headers; the encoder chunks only when
@@ -90,7 +99,7 @@ final class RequestPlan {
     }
 
     /** X-Request-Id: the client's if sane, else ours; sent upstream, back, and logged. */
-    String requestId() {
+    AsciiString requestId() {
         return requestId;
     }
 
@@ -122,9 +131,10 @@ final class RequestPlan {
      */
     boolean rewriteResponse(HttpResponse response, boolean requestComplete, boolean shuttingDown) {
         HttpHeaders headers = response.headers();
-        boolean chunked = HttpUtil.isTransferEncodingChunked(response);
+        boolean chunked = FieldHeaders.mayContain(headers, FieldHeaders.TRANSFER_ENCODING)
+                && HttpUtil.isTransferEncodingChunked(response);
         HopByHopHeaders.strip(headers);
-        headers.set(RequestIds.HEADER, requestId);
+        RequestIds.put(headers, requestId);
         if (chunked) {
             // RFC 9112 §6.3: with both, Transfer-Encoding defines the length; CL is stale.
             headers.remove(HttpHeaderNames.CONTENT_LENGTH);

@@ -1,0 +1,230 @@
+package dev.switchyard.http;
+
+import io.netty.handler.codec.DefaultHeaders.NameValidator;
+import io.netty.handler.codec.DefaultHeaders.ValueValidator;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
+import java.util.Arrays;
+import java.util.stream.IntStream;
+
+/**
+ * The headers of a decoded message, remembering which of the names a proxy must act on were
+ * ever put in them. A request from a client that talks to us directly usually holds none of
+ * them (no hop-by-hop field, no {@code X-Forwarded-*}, no {@code X-Request-Id}), and a backend's
+ * answer usually only {@code Connection}. A proxy that asks {@link #mayContain} first skips the
+ * hash lookups (about twenty per exchange) that would each find nothing.
+ *
+ * <p>Every method that adds a name notes its bit, so the answer is never "absent" for a name
+ * that is present: a removal leaves the mark (a stale "may" costs only the lookup the caller
+ * would have made anyway). What bypasses this class is not seen, so no caller may add names
+ * through {@link #unwrap()}. {@code FieldHeadersTest} checks that every adding method of
+ * {@link HttpHeaders} is overridden here, so a Netty upgrade that adds one fails a test rather
+ * than a request.
+ *
+ * <p>Confined to one event loop, like the message it belongs to.
+ */
+public final class FieldHeaders extends DefaultHttpHeaders {
+
+    // One bit per name, so a caller can ask about one name or about a group.
+    public static final int CONNECTION = 1;
+    public static final int KEEP_ALIVE = 1 << 1;
+    public static final int PROXY_CONNECTION = 1 << 2;
+    public static final int TE = 1 << 3;
+    public static final int TRAILER = 1 << 4;
+    public static final int UPGRADE = 1 << 5;
+    public static final int TRANSFER_ENCODING = 1 << 6;
+    public static final int PROXY_AUTHORIZATION = 1 << 7;
+    public static final int X_FORWARDED_FOR = 1 << 8;
+    public static final int X_FORWARDED_PROTO = 1 << 9;
+    public static final int X_FORWARDED_HOST = 1 << 10;
+    public static final int X_REQUEST_ID = 1 << 11;
+
+    /**
+     * RFC 9110 §7.6.1's connection-specific fields and what a proxy removes with them:
+     * Connection, Keep-Alive, Proxy-Connection, TE, Trailer, Upgrade, Transfer-Encoding and
+     * Proxy-Authorization.
+     */
+    public static final int HOP_BY_HOP = CONNECTION
+            | KEEP_ALIVE
+            | PROXY_CONNECTION
+            | TE
+            | TRAILER
+            | UPGRADE
+            | TRANSFER_ENCODING
+            | PROXY_AUTHORIZATION;
+
+    /** X-Forwarded-For, X-Forwarded-Proto and X-Forwarded-Host. */
+    public static final int X_FORWARDED = X_FORWARDED_FOR | X_FORWARDED_PROTO | X_FORWARDED_HOST;
+
+    private static final String[] NAMES = {
+        "connection",
+        "keep-alive",
+        "proxy-connection",
+        "te",
+        "trailer",
+        "upgrade",
+        "transfer-encoding",
+        "proxy-authorization",
+        "x-forwarded-for",
+        "x-forwarded-proto",
+        "x-forwarded-host",
+        "x-request-id",
+    };
+
+    /** By length: the indexes in {@link #NAMES} (and bits) of the names of that length. */
+    private static final int[][] BY_LENGTH = byLength();
+
+    @SuppressWarnings("unchecked")
+    private static final ValueValidator<CharSequence> NO_VALUE_CHECK =
+            (ValueValidator<CharSequence>) ValueValidator.NO_VALIDATION;
+
+    private int seen;
+
+    /**
+     * Headers that check nothing on the way in: {@link HeaderFields} has checked names and
+     * values while splitting them, and what the proxy adds is its own.
+     */
+    public FieldHeaders() {
+        super(NameValidator.NOT_NULL, NO_VALUE_CHECK, 16);
+    }
+
+    /** Whether {@code headers} may hold a name of {@code names}; true for headers of any other class. */
+    public static boolean mayContain(HttpHeaders headers, int names) {
+        return namesIn(headers, names) != 0;
+    }
+
+    /**
+     * Which of {@code names} {@code headers} may hold, as their bits: all of them for headers
+     * of any other class.
+     */
+    public static int namesIn(HttpHeaders headers, int names) {
+        return headers instanceof FieldHeaders fields ? fields.seen & names : names;
+    }
+
+    /** The bit of {@code name}, or 0: a switch on the length, then at most two comparisons. */
+    public static int bitOf(CharSequence name) {
+        int length = name.length();
+        if (length >= BY_LENGTH.length) {
+            return 0;
+        }
+        for (int index : BY_LENGTH[length]) {
+            if (AsciiString.contentEqualsIgnoreCase(name, NAMES[index])) {
+                return 1 << index;
+            }
+        }
+        return 0;
+    }
+
+    private static int[][] byLength() {
+        int longest = Arrays.stream(NAMES).mapToInt(String::length).max().orElse(0);
+        int[][] table = new int[longest + 1][];
+        for (int length = 0; length <= longest; length++) {
+            int ofLength = length;
+            table[length] = IntStream.range(0, NAMES.length)
+                    .filter(i -> NAMES[i].length() == ofLength)
+                    .toArray();
+        }
+        return table;
+    }
+
+    private void note(CharSequence name) {
+        seen |= bitOf(name);
+    }
+
+    private void noteAll(HttpHeaders headers) {
+        for (String name : headers.names()) {
+            note(name);
+        }
+    }
+
+    @Override
+    public HttpHeaders add(HttpHeaders headers) {
+        noteAll(headers);
+        return super.add(headers);
+    }
+
+    @Override
+    public HttpHeaders set(HttpHeaders headers) {
+        noteAll(headers);
+        return super.set(headers);
+    }
+
+    @Override
+    public HttpHeaders setAll(HttpHeaders headers) {
+        noteAll(headers);
+        return super.setAll(headers);
+    }
+
+    @Override
+    public HttpHeaders add(String name, Object value) {
+        note(name);
+        return super.add(name, value);
+    }
+
+    @Override
+    public HttpHeaders add(CharSequence name, Object value) {
+        note(name);
+        return super.add(name, value);
+    }
+
+    @Override
+    public HttpHeaders add(String name, Iterable<?> values) {
+        note(name);
+        return super.add(name, values);
+    }
+
+    @Override
+    public HttpHeaders add(CharSequence name, Iterable<?> values) {
+        note(name);
+        return super.add(name, values);
+    }
+
+    @Override
+    public HttpHeaders addInt(CharSequence name, int value) {
+        note(name);
+        return super.addInt(name, value);
+    }
+
+    @Override
+    public HttpHeaders addShort(CharSequence name, short value) {
+        note(name);
+        return super.addShort(name, value);
+    }
+
+    @Override
+    public HttpHeaders set(String name, Object value) {
+        note(name);
+        return super.set(name, value);
+    }
+
+    @Override
+    public HttpHeaders set(CharSequence name, Object value) {
+        note(name);
+        return super.set(name, value);
+    }
+
+    @Override
+    public HttpHeaders set(String name, Iterable<?> values) {
+        note(name);
+        return super.set(name, values);
+    }
+
+    @Override
+    public HttpHeaders set(CharSequence name, Iterable<?> values) {
+        note(name);
+        return super.set(name, values);
+    }
+
+    @Override
+    public HttpHeaders setInt(CharSequence name, int value) {
+        note(name);
+        return super.setInt(name, value);
+    }
+
+    @Override
+    public HttpHeaders setShort(CharSequence name, short value) {
+        note(name);
+        return super.setShort(name, value);
+    }
+}
