@@ -3,6 +3,7 @@ package dev.switchyard.http;
 import io.netty.handler.codec.DefaultHeaders.NameValidator;
 import io.netty.handler.codec.DefaultHeaders.ValueValidator;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import java.util.Arrays;
@@ -57,19 +58,23 @@ public final class FieldHeaders extends DefaultHttpHeaders {
     /** X-Forwarded-For, X-Forwarded-Proto and X-Forwarded-Host. */
     public static final int X_FORWARDED = X_FORWARDED_FOR | X_FORWARDED_PROTO | X_FORWARDED_HOST;
 
-    private static final String[] NAMES = {
-        "connection",
-        "keep-alive",
-        "proxy-connection",
-        "te",
-        "trailer",
-        "upgrade",
-        "transfer-encoding",
-        "proxy-authorization",
-        "x-forwarded-for",
-        "x-forwarded-proto",
-        "x-forwarded-host",
-        "x-request-id",
+    /**
+     * The names in bit order, lower case: Netty's own instances where it has them, so that a
+     * name given as a constant matches by identity.
+     */
+    private static final AsciiString[] NAMES = {
+        HttpHeaderNames.CONNECTION,
+        HttpHeaderNames.KEEP_ALIVE,
+        AsciiString.cached("proxy-connection"),
+        HttpHeaderNames.TE,
+        HttpHeaderNames.TRAILER,
+        HttpHeaderNames.UPGRADE,
+        HttpHeaderNames.TRANSFER_ENCODING,
+        HttpHeaderNames.PROXY_AUTHORIZATION,
+        AsciiString.cached("x-forwarded-for"),
+        AsciiString.cached("x-forwarded-proto"),
+        AsciiString.cached("x-forwarded-host"),
+        AsciiString.cached("x-request-id"),
     };
 
     /** By length: the indexes in {@link #NAMES} (and bits) of the names of that length. */
@@ -102,14 +107,32 @@ public final class FieldHeaders extends DefaultHttpHeaders {
         return headers instanceof FieldHeaders fields ? fields.seen & names : names;
     }
 
-    /** The bit of {@code name}, or 0: a switch on the length, then at most two comparisons. */
+    /** The name whose bit {@code bit} is (one bit), lower case; matched by identity first. */
+    public static AsciiString name(int bit) {
+        return NAMES[Integer.numberOfTrailingZeros(bit)];
+    }
+
+    /**
+     * The bit of {@code name}, or 0. Called for every field a decoder adds, so it is cheap: the
+     * length picks at most two candidates, and no two of the twelve names share a length and a
+     * first letter, so a full comparison is made only for a name that is almost surely one.
+     */
     public static int bitOf(CharSequence name) {
         int length = name.length();
-        if (length >= BY_LENGTH.length) {
+        if (length >= BY_LENGTH.length || BY_LENGTH[length].length == 0) {
             return 0;
         }
-        for (int index : BY_LENGTH[length]) {
-            if (AsciiString.contentEqualsIgnoreCase(name, NAMES[index])) {
+        int[] candidates = BY_LENGTH[length];
+        for (int index : candidates) {
+            if (NAMES[index] == name) {
+                return 1 << index;
+            }
+        }
+        // ASCII letters only differ in bit 0x20 between cases; NAMES are lower case.
+        int first = name.charAt(0) | 0x20;
+        for (int index : candidates) {
+            AsciiString known = NAMES[index];
+            if (known.byteAt(0) == first && known.contentEqualsIgnoreCase(name)) {
                 return 1 << index;
             }
         }
@@ -117,7 +140,7 @@ public final class FieldHeaders extends DefaultHttpHeaders {
     }
 
     private static int[][] byLength() {
-        int longest = Arrays.stream(NAMES).mapToInt(String::length).max().orElse(0);
+        int longest = Arrays.stream(NAMES).mapToInt(AsciiString::length).max().orElse(0);
         int[][] table = new int[longest + 1][];
         for (int length = 0; length <= longest; length++) {
             int ofLength = length;
@@ -136,6 +159,20 @@ public final class FieldHeaders extends DefaultHttpHeaders {
         for (String name : headers.names()) {
             note(name);
         }
+    }
+
+    /**
+     * Netty's encoders ask every message whether it is chunked
+     * ({@code HttpUtil.isTransferEncodingChunked}): answered without a lookup when it never
+     * held a Transfer-Encoding.
+     */
+    @Override
+    public boolean containsValue(CharSequence name, CharSequence value, boolean ignoreCase) {
+        int bit = bitOf(name);
+        if (bit != 0 && (seen & bit) == 0) {
+            return false;
+        }
+        return super.containsValue(name, value, ignoreCase);
     }
 
     @Override

@@ -16,9 +16,9 @@ import java.util.List;
  */
 public final class ForwardedHeaders {
 
-    static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
-    static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
-    static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+    static final AsciiString X_FORWARDED_FOR = FieldHeaders.name(FieldHeaders.X_FORWARDED_FOR);
+    static final AsciiString X_FORWARDED_PROTO = FieldHeaders.name(FieldHeaders.X_FORWARDED_PROTO);
+    static final AsciiString X_FORWARDED_HOST = FieldHeaders.name(FieldHeaders.X_FORWARDED_HOST);
 
     private ForwardedHeaders() {}
 

@@ -25,13 +25,11 @@ import java.util.List;
  */
 final class HopByHopHeaders {
 
-    private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
-
     /** The names removed always, and their bits in {@link FieldHeaders}, index for index. */
     private static final AsciiString[] NAMES = {
         HttpHeaderNames.CONNECTION,
         HttpHeaderNames.KEEP_ALIVE,
-        PROXY_CONNECTION,
+        FieldHeaders.name(FieldHeaders.PROXY_CONNECTION),
         HttpHeaderNames.TE,
         HttpHeaderNames.TRAILER,
         HttpHeaderNames.UPGRADE,

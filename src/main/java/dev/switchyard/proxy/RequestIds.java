@@ -13,7 +13,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class RequestIds {
 
-    public static final AsciiString HEADER = AsciiString.cached("x-request-id");
+    public static final AsciiString HEADER = FieldHeaders.name(FieldHeaders.X_REQUEST_ID);
     static final int MAX_LENGTH = 128;
 
     private RequestIds() {}

@@ -6,12 +6,15 @@ import static dev.switchyard.http.FieldHeaders.X_REQUEST_ID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -36,6 +39,9 @@ class FieldHeadersTest {
         int all = 0;
         for (Map.Entry<String, Integer> name : bits.entrySet()) {
             assertThat(FieldHeaders.bitOf(name.getKey())).as(name.getKey()).isEqualTo(name.getValue());
+            AsciiString lowerCase = FieldHeaders.name(name.getValue());
+            assertThat(lowerCase.toString()).isEqualTo(name.getKey().toLowerCase(Locale.ROOT));
+            assertThat(FieldHeaders.bitOf(lowerCase)).isEqualTo(name.getValue());
             assertThat(Integer.bitCount(name.getValue())).isOne();
             all |= name.getValue();
         }
@@ -100,6 +106,21 @@ class FieldHeadersTest {
             adder.accept(headers);
             assertThat(FieldHeaders.namesIn(headers, HOP_BY_HOP | X_FORWARDED)).isEqualTo(FieldHeaders.CONNECTION);
         }
+    }
+
+    @Test
+    void containsValueAnswersForANeverAddedNameWithoutLookingAndOtherwiseAsNetty() {
+        FieldHeaders headers = new FieldHeaders();
+        headers.add("Content-Type", "text/plain");
+        assertThat(headers.containsValue(HttpHeaderNames.TRANSFER_ENCODING, "chunked", true))
+                .isFalse();
+        assertThat(headers.containsValue("content-type", "TEXT/PLAIN", true)).isTrue();
+        assertThat(headers.containsValue("content-type", "TEXT/PLAIN", false)).isFalse();
+        headers.add("transfer-encoding", "gzip, Chunked");
+        assertThat(headers.containsValue(HttpHeaderNames.TRANSFER_ENCODING, "chunked", true))
+                .isTrue();
+        assertThat(headers.containsValue(HttpHeaderNames.CONNECTION, "close", true))
+                .isFalse();
     }
 
     @Test
