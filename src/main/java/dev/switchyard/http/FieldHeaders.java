@@ -162,9 +162,9 @@ public final class FieldHeaders extends DefaultHttpHeaders {
     }
 
     /**
-     * Netty's encoders ask every message whether it is chunked
-     * ({@code HttpUtil.isTransferEncodingChunked}): answered without a lookup when it never
-     * held a Transfer-Encoding.
+     * Netty's {@code HttpUtil} asks this for every message ({@code isTransferEncodingChunked} in
+     * both encoders, {@code isKeepAlive}): answered without a lookup for a name the message never
+     * held.
      */
     @Override
     public boolean containsValue(CharSequence name, CharSequence value, boolean ignoreCase) {

@@ -50,14 +50,11 @@ final class RequestPlan {
 
     static RequestPlan prepare(HttpRequest request, String clientIp, String scheme) {
         HttpHeaders headers = request.headers();
-        // Without a Connection field the version alone decides keep-alive; without a
-        // Transfer-Encoding the body is not chunked. Most requests have neither.
-        boolean keepAlive = FieldHeaders.mayContain(headers, FieldHeaders.CONNECTION)
-                ? HttpUtil.isKeepAlive(request)
-                : request.protocolVersion().isKeepAliveDefault();
+        // Both ask containsValue, which decoded headers answer without a lookup for a name they
+        // never held (FieldHeaders): most requests have neither Connection nor Transfer-Encoding.
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
         boolean http10 = !request.protocolVersion().isKeepAliveDefault();
-        boolean chunked = FieldHeaders.mayContain(headers, FieldHeaders.TRANSFER_ENCODING)
-                && HttpUtil.isTransferEncodingChunked(request);
+        boolean chunked = HttpUtil.isTransferEncodingChunked(request);
         String host = headers.get(HttpHeaderNames.HOST);
         boolean expectsBody = chunked || HttpUtil.getContentLength(request, 0L) > 0;
 
@@ -131,8 +128,7 @@ final class RequestPlan {
      */
     boolean rewriteResponse(HttpResponse response, boolean requestComplete, boolean shuttingDown) {
         HttpHeaders headers = response.headers();
-        boolean chunked = FieldHeaders.mayContain(headers, FieldHeaders.TRANSFER_ENCODING)
-                && HttpUtil.isTransferEncodingChunked(response);
+        boolean chunked = HttpUtil.isTransferEncodingChunked(response);
         HopByHopHeaders.strip(headers);
         RequestIds.put(headers, requestId);
         if (chunked) {
