@@ -1,7 +1,10 @@
 package dev.switchyard.route;
 
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * Maps a request's host and target to the first matching {@link Route}'s target. Immutable, so
@@ -20,7 +23,11 @@ import java.util.Locale;
  * </ul>
  *
  * <p>{@link #route} does not allocate: hosts and paths are compared in place with
- * {@link String#regionMatches}, against route hosts lower-cased once in the constructor.
+ * {@link String#regionMatches}, against route hosts lower-cased once in the constructor. The
+ * request's host is looked up in a hash table of the route hosts (hashed in place, ASCII
+ * case-folded), which gives the routes that can match it, in route order: its own and the
+ * host-less ones. A table of hundreds of storefront hosts then costs one lookup, not a
+ * comparison per route (bench/jmh {@code RouteBenchmark}: 1.4 µs at 201 routes before).
  *
  * @param <P> the target type
  */
@@ -32,6 +39,12 @@ public final class Router<P> {
     private final List<Route<P>> routes;
     /** Per route: its host lower-cased and bracketed if IPv6, or null for "any host". */
     private final String[] hosts;
+    /** The host-less routes, in order: all a request can match whose host no route names. */
+    private final int[] anyHostRoutes;
+    /** Open addressing: a distinct route host per used slot, null for an empty one. */
+    private final String[] tableHosts;
+    /** Per slot: the routes naming that host or none, in route order. */
+    private final int[][] tableRoutes;
 
     public Router(List<Route<P>> routes) {
         this.routes = List.copyOf(routes);
@@ -39,6 +52,32 @@ public final class Router<P> {
         for (int i = 0; i < hosts.length; i++) {
             hosts[i] = normalizeHost(this.routes.get(i).host());
         }
+        anyHostRoutes = routesFor(null);
+        Set<String> distinct = new LinkedHashSet<>();
+        for (String host : hosts) {
+            if (host != null) {
+                distinct.add(host);
+            }
+        }
+        // At most half full, so a probe ends at an empty slot within a step or two.
+        int size = Integer.highestOneBit(Math.max(1, distinct.size()) * 2) * 2;
+        tableHosts = new String[size];
+        tableRoutes = new int[size][];
+        for (String host : distinct) {
+            int slot = asciiLowerCaseHash(host, 0, host.length()) & (size - 1);
+            while (tableHosts[slot] != null) {
+                slot = (slot + 1) & (size - 1);
+            }
+            tableHosts[slot] = host;
+            tableRoutes[slot] = routesFor(host);
+        }
+    }
+
+    /** The indexes of the routes naming {@code host} or no host, in route order. */
+    private int[] routesFor(String host) {
+        return IntStream.range(0, hosts.length)
+                .filter(i -> hosts[i] == null || hosts[i].equals(host))
+                .toArray();
     }
 
     /**
@@ -83,11 +122,7 @@ public final class Router<P> {
             pathEnd = 1;
         }
 
-        for (int i = 0; i < hosts.length; i++) {
-            String host = hosts[i];
-            if (host != null && !regionEquals(hostSource, hostStart, hostEnd, host)) {
-                continue;
-            }
+        for (int i : candidates(hostSource, hostStart, hostEnd)) {
             String prefix = routes.get(i).pathPrefix();
             if (prefix.length() <= pathEnd - pathStart
                     && pathSource.regionMatches(pathStart, prefix, 0, prefix.length())) {
@@ -95,6 +130,54 @@ public final class Router<P> {
             }
         }
         return null;
+    }
+
+    /** The routes that can match a request for the host s[start, end), in route order. */
+    private int[] candidates(String s, int start, int end) {
+        if (s == null) {
+            return anyHostRoutes;
+        }
+        int hash = asciiLowerCaseHash(s, start, end);
+        if (hash == NOT_ASCII) {
+            return routesNamingRegion(s, start, end);
+        }
+        int mask = tableHosts.length - 1;
+        for (int slot = hash & mask; tableHosts[slot] != null; slot = (slot + 1) & mask) {
+            if (regionEquals(s, start, end, tableHosts[slot])) {
+                return tableRoutes[slot];
+            }
+        }
+        return anyHostRoutes;
+    }
+
+    /**
+     * A host with a non-ASCII character (never valid, RFC 3986 §3.2.2 asks for punycode) is
+     * compared route by route as {@link String#regionMatches} folds case, like every other host
+     * was before the table: the table's hash folds ASCII only.
+     */
+    private int[] routesNamingRegion(String s, int start, int end) {
+        for (int slot = 0; slot < tableHosts.length; slot++) {
+            if (tableHosts[slot] != null && regionEquals(s, start, end, tableHosts[slot])) {
+                return tableRoutes[slot];
+            }
+        }
+        return anyHostRoutes;
+    }
+
+    private static final int NOT_ASCII = Integer.MIN_VALUE;
+
+    /** A hash of s[start, end) with ASCII letters lower-cased, in place; NOT_ASCII if not ASCII. */
+    private static int asciiLowerCaseHash(String s, int start, int end) {
+        int hash = 0;
+        for (int i = start; i < end; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                return NOT_ASCII;
+            }
+            hash = 31 * hash + (c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+        }
+        hash ^= hash >>> 16;
+        return hash == NOT_ASCII ? 0 : hash;
     }
 
     /** Where "://" starts if the target is absolute-form, else -1. */

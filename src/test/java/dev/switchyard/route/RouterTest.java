@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class RouterTest {
@@ -252,6 +254,68 @@ class RouterTest {
         assertThat(allocated)
                 .as("routing runs per request on the event loop; no garbage")
                 .isLessThan(1_024);
+    }
+
+    @Test
+    void hostSpecificAndHostlessRoutesKeepTheirConfigOrder() {
+        Router<String> router = router(List.of(
+                new Route<>("shop.example", "/api/", "shop-api"),
+                new Route<>(null, "/static/", "static"),
+                new Route<>("shop.example", "/", "shop"),
+                new Route<>("admin.example", "/", "admin"),
+                new Route<>(null, "/", "default")));
+
+        assertThat(router.route("SHOP.example:443", "/api/cart")).isEqualTo("shop-api");
+        assertThat(router.route("shop.example", "/static/a.css"))
+                .as("a host-less route listed earlier wins over the host's later one")
+                .isEqualTo("static");
+        assertThat(router.route("shop.example", "/cart")).isEqualTo("shop");
+        assertThat(router.route("admin.example", "/api/x")).isEqualTo("admin");
+        assertThat(router.route("other.example", "/api/x")).isEqualTo("default");
+        assertThat(router.route(null, "/static/a.css")).isEqualTo("static");
+    }
+
+    /** The host table must route exactly as trying every route in order does. */
+    @Test
+    void manyHostsRouteAsAScanInOrderWould() {
+        Random random = new Random(42);
+        String[] hostNames = new String[60];
+        for (int i = 0; i < hostNames.length; i++) {
+            hostNames[i] = "shop" + i + ".example";
+        }
+        String[] prefixes = {"", "/", "/api/", "/api", "/static/", "/x"};
+        List<Route<String>> routes = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            String host = random.nextInt(5) == 0 ? null : hostNames[random.nextInt(hostNames.length)];
+            routes.add(new Route<>(host, prefixes[random.nextInt(prefixes.length)], "r" + i));
+        }
+        Router<String> router = router(routes);
+        String[] paths = {"/", "/api/cart", "/apiary", "/static/a.css", "/x?y=1", "*"};
+        for (int i = 0; i < 2_000; i++) {
+            String host = random.nextInt(10) == 0 ? null : hostNames[random.nextInt(hostNames.length)];
+            if (host != null && random.nextBoolean()) {
+                host = host.toUpperCase(Locale.ROOT) + ":8080";
+            }
+            if (random.nextInt(20) == 0) {
+                host = "elsewhere.example";
+            }
+            String path = paths[random.nextInt(paths.length)];
+            assertThat(router.route(host, path)).as("%s %s", host, path).isEqualTo(scanInOrder(routes, host, path));
+        }
+    }
+
+    /** The routing rules written out plainly, for origin-form and asterisk-form targets. */
+    private static String scanInOrder(List<Route<String>> routes, String hostHeader, String target) {
+        String host = hostHeader == null ? null : hostHeader.replaceFirst(":\\d+$", "");
+        int query = target.indexOf('?');
+        String path = query < 0 ? target : target.substring(0, query);
+        for (Route<String> route : routes) {
+            boolean hostMatches = route.host() == null || route.host().equalsIgnoreCase(host);
+            if (hostMatches && path.startsWith(route.pathPrefix())) {
+                return route.target();
+            }
+        }
+        return null;
     }
 
     private static void route3(Router<String> router) {
