@@ -23,6 +23,7 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.library.dependencies.SliceAssignment;
 import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import io.netty.handler.codec.http.HttpHeaders;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -260,6 +261,19 @@ class ArchitectureTest {
                     .contains(parts[1]);
         }
     }
+
+    // ---- decoded headers -----------------------------------------------------------------------
+
+    @ArchTest
+    static final ArchRule noNamesAreAddedPastFieldHeaders = noClasses()
+            .should()
+            .callMethodWhere(describe(
+                    "unwrap() on HTTP headers",
+                    call -> call.getTarget().getName().equals("unwrap")
+                            && call.getTarget().getOwner().isAssignableTo(HttpHeaders.class)))
+            .because("http.FieldHeaders notes every name added through HttpHeaders' methods, and the"
+                    + " proxy skips lookups for names it never noted: a name added to the unwrapped"
+                    + " headers would be forwarded unstripped");
 
     // ---- helpers -------------------------------------------------------------------------------
 
