@@ -19,9 +19,9 @@ import java.util.stream.IntStream;
  * <p>Every method that adds a name notes its bit, so the answer is never "absent" for a name
  * that is present: a removal leaves the mark (a stale "may" costs only the lookup the caller
  * would have made anyway). What bypasses this class is not seen, so no code calls
- * {@link #unwrap()} (an {@code ArchitectureTest} rule). {@code FieldHeadersTest} checks that every adding method of
- * {@link HttpHeaders} is overridden here, so a Netty upgrade that adds one fails a test rather
- * than a request.
+ * {@link #unwrap()} (an {@code ArchitectureTest} rule). {@code FieldHeadersTest} checks that
+ * every adding method of {@link HttpHeaders} is overridden here, so a Netty upgrade that adds
+ * one fails a test rather than a request.
  *
  * <p>Confined to one event loop, like the message it belongs to.
  */
