@@ -45,6 +45,14 @@ public final class Router<P> {
     private final String[] tableHosts;
     /** Per slot: the routes naming that host or none, in route order. */
     private final int[][] tableRoutes;
+    /** Every route, in order: what a host the table cannot answer for is matched against. */
+    private final int[] allRoutes;
+    /**
+     * Whether every route host is ASCII. The table's hash folds ASCII case only, while
+     * {@link String#regionMatches} also folds the rest ({@code ſ} matches {@code S}): with a
+     * non-ASCII route host in the file every request is matched route by route, as before.
+     */
+    private final boolean asciiHosts;
 
     public Router(List<Route<P>> routes) {
         this.routes = List.copyOf(routes);
@@ -53,12 +61,14 @@ public final class Router<P> {
             hosts[i] = normalizeHost(this.routes.get(i).host());
         }
         anyHostRoutes = routesFor(null);
+        allRoutes = IntStream.range(0, hosts.length).toArray();
         Set<String> distinct = new LinkedHashSet<>();
         for (String host : hosts) {
             if (host != null) {
                 distinct.add(host);
             }
         }
+        asciiHosts = distinct.stream().allMatch(host -> asciiLowerCaseHash(host, 0, host.length()) != NOT_ASCII);
         // At most half full, so a probe ends at an empty slot within a step or two.
         int size = Integer.highestOneBit(Math.max(1, distinct.size()) * 2) * 2;
         tableHosts = new String[size];
@@ -122,7 +132,12 @@ public final class Router<P> {
             pathEnd = 1;
         }
 
-        for (int i : candidates(hostSource, hostStart, hostEnd)) {
+        int[] candidates = candidates(hostSource, hostStart, hostEnd);
+        boolean checkHost = candidates == allRoutes;
+        for (int i : candidates) {
+            if (checkHost && hosts[i] != null && !regionEquals(hostSource, hostStart, hostEnd, hosts[i])) {
+                continue;
+            }
             String prefix = routes.get(i).pathPrefix();
             if (prefix.length() <= pathEnd - pathStart
                     && pathSource.regionMatches(pathStart, prefix, 0, prefix.length())) {
@@ -132,32 +147,22 @@ public final class Router<P> {
         return null;
     }
 
-    /** The routes that can match a request for the host s[start, end), in route order. */
+    /**
+     * The routes that can match a request for the host s[start, end), in route order; or
+     * {@link #allRoutes}, whose hosts the caller then compares one by one.
+     */
     private int[] candidates(String s, int start, int end) {
         if (s == null) {
             return anyHostRoutes;
         }
         int hash = asciiLowerCaseHash(s, start, end);
-        if (hash == NOT_ASCII) {
-            return routesNamingRegion(s, start, end);
+        if (hash == NOT_ASCII || !asciiHosts) {
+            // Never valid in a host (RFC 3986 §3.2.2 asks for punycode): matched as before.
+            return allRoutes;
         }
         int mask = tableHosts.length - 1;
         for (int slot = hash & mask; tableHosts[slot] != null; slot = (slot + 1) & mask) {
             if (regionEquals(s, start, end, tableHosts[slot])) {
-                return tableRoutes[slot];
-            }
-        }
-        return anyHostRoutes;
-    }
-
-    /**
-     * A host with a non-ASCII character (never valid, RFC 3986 §3.2.2 asks for punycode) is
-     * compared route by route as {@link String#regionMatches} folds case, like every other host
-     * was before the table: the table's hash folds ASCII only.
-     */
-    private int[] routesNamingRegion(String s, int start, int end) {
-        for (int slot = 0; slot < tableHosts.length; slot++) {
-            if (tableHosts[slot] != null && regionEquals(s, start, end, tableHosts[slot])) {
                 return tableRoutes[slot];
             }
         }

@@ -275,6 +275,18 @@ class RouterTest {
         assertThat(router.route(null, "/static/a.css")).isEqualTo("static");
     }
 
+    @Test
+    void nonAsciiHostsFoldCaseAsStringsDo() {
+        // Not valid host names, but a config may hold one: String's case folding decides, as it
+        // did when every route was compared in turn (the long s folds to S).
+        Router<String> router = router(
+                List.of(new Route<>("\u017Fhop.example", "/", "long-s"), new Route<>("shop.example", "/", "shop")));
+        assertThat(router.route("SHOP.example", "/")).isEqualTo("long-s");
+        Router<String> ascii = router(List.of(new Route<>("shop.example", "/", "shop"), new Route<>(null, "/", "any")));
+        assertThat(ascii.route("\u017Fhop.example", "/")).isEqualTo("shop");
+        assertThat(ascii.route("caf\u00e9.example", "/")).isEqualTo("any");
+    }
+
     /** The host table must route exactly as trying every route in order does. */
     @Test
     void manyHostsRouteAsAScanInOrderWould() {
