@@ -25,29 +25,6 @@ import java.util.List;
  */
 final class HopByHopHeaders {
 
-    /** The names removed always, and their bits in {@link FieldHeaders}, index for index. */
-    private static final AsciiString[] NAMES = {
-        HttpHeaderNames.CONNECTION,
-        HttpHeaderNames.KEEP_ALIVE,
-        FieldHeaders.name(FieldHeaders.PROXY_CONNECTION),
-        HttpHeaderNames.TE,
-        HttpHeaderNames.TRAILER,
-        HttpHeaderNames.UPGRADE,
-        HttpHeaderNames.TRANSFER_ENCODING,
-        HttpHeaderNames.PROXY_AUTHORIZATION,
-    };
-
-    private static final int[] BITS = {
-        FieldHeaders.CONNECTION,
-        FieldHeaders.KEEP_ALIVE,
-        FieldHeaders.PROXY_CONNECTION,
-        FieldHeaders.TE,
-        FieldHeaders.TRAILER,
-        FieldHeaders.UPGRADE,
-        FieldHeaders.TRANSFER_ENCODING,
-        FieldHeaders.PROXY_AUTHORIZATION,
-    };
-
     private HopByHopHeaders() {}
 
     static void strip(HttpHeaders headers) {
@@ -58,16 +35,14 @@ final class HopByHopHeaders {
         if ((present & FieldHeaders.CONNECTION) != 0) {
             removeNamedInConnection(headers);
         }
-        for (int i = 0; i < NAMES.length; i++) {
-            if ((present & BITS[i]) != 0) {
-                headers.remove(NAMES[i]);
-            }
+        for (int left = present; left != 0; left &= left - 1) {
+            headers.remove(FieldHeaders.name(Integer.lowestOneBit(left)));
         }
     }
 
     /**
-     * Connection: a, b names further hop-by-hop headers (RFC 9110 §7.6.1). A name that is one of
-     * {@link #NAMES} (the usual {@code keep-alive}) goes with them anyway. Removed after the
+     * Connection: a, b names further hop-by-hop headers (RFC 9110 §7.6.1). A name that is itself
+     * hop-by-hop (the usual {@code keep-alive}) goes with them anyway. Removed after the
      * values are read, so that a Connection naming itself does not cut its own iteration short.
      */
     private static void removeNamedInConnection(HttpHeaders headers) {
