@@ -9,7 +9,8 @@
 # HAProxy, all with N event loops / threads, are started once; each jar gets PREWARM s of every
 # load. Then per round and load the three are measured in turn (base, new, haproxy; the order
 # reversed every other round), each a 2 s wrk warm-up and a DURATION s measured `wrk -t2`.
-# Per run: req/s, p50, p99 and the process's CPU µs per request (utime + stime from /proc).
+# Per run: req/s, p50, p99, the CPU µs per request of the proxy (utime + stime from /proc), of the
+# backend's workers and of the whole machine, and the share of the machine's CPU left idle.
 # Prints the runs as TSV on stdout, then the medians and the paired per-round ratios on stderr.
 # BASE_JAVA_OPTS and NEW_JAVA_OPTS go to bin/switchyard as SWITCHYARD_JAVA_OPTS, after its
 # defaults, so an A/B can also be of JVM flags.
@@ -76,7 +77,11 @@ done
 
 CLK=$(getconf CLK_TCK)
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-printf 'round\tload\ttarget\trps\tp50_ms\tp99_ms\tcpu_us_per_req\n' | tee "$WORK/runs.tsv"
+# The backend's CPU: its workers' ticks (the master sleeps). The machine's: busy and idle ticks
+# summed over all CPUs from /proc/stat, so a run where the proxy leaves cores idle shows as idle.
+backend_ticks() { local s=0 w; for w in $(pgrep -P "${PIDS[0]}"); do s=$((s + $(ticks "$w"))); done; echo "$s"; }
+machine_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6}' /proc/stat; }
+printf 'round\tload\ttarget\trps\tp50_ms\tp99_ms\tcpu_us_per_req\tbackend_us_per_req\tmachine_us_per_req\tidle_pct\n' | tee "$WORK/runs.tsv"
 for round in $(seq 1 "$ROUNDS"); do
     for load in $LOADS; do
         load_args "$load"
@@ -84,12 +89,12 @@ for round in $(seq 1 "$ROUNDS"); do
         for t in "${order[@]}"; do
             url="http://127.0.0.1:${PORT[$t]}$PATH_"
             wrk -t2 "${ARGS[@]}" -d2s "$url" >/dev/null 2>&1 || true
-            c0=$(ticks "${PID[$t]}")
+            c0=$(ticks "${PID[$t]}") b0=$(backend_ticks); read -r m0 i0 < <(machine_ticks)
             wrk -t2 "${ARGS[@]}" -d"${DURATION}s" --latency "$url" >"$WORK/wrk.txt" 2>&1 || true
-            c1=$(ticks "${PID[$t]}")
-            python3 - "$WORK/wrk.txt" "$round" "$load" "$t" "$((c1 - c0))" "$CLK" <<'PY' | tee -a "$WORK/runs.tsv"
+            c1=$(ticks "${PID[$t]}") b1=$(backend_ticks); read -r m1 i1 < <(machine_ticks)
+            python3 - "$WORK/wrk.txt" "$round" "$load" "$t" "$((c1 - c0))" "$CLK" "$((b1 - b0))" "$((m1 - m0))" "$((i1 - i0))" <<'PY' | tee -a "$WORK/runs.tsv"
 import re, sys
-f, rnd, load, target, ticks, clk = sys.argv[1:]
+f, rnd, load, target, ticks, clk, backend, busy, idle = sys.argv[1:]
 out = open(f).read()
 def ms(v):
     n, unit = float(re.match(r'[\d.]+', v).group()), re.sub(r'[\d.]+', '', v)
@@ -97,7 +102,9 @@ def ms(v):
 reqs = int(re.search(r'(\d+) requests in', out).group(1))
 rps = float(re.search(r'Requests/sec:\s+([\d.]+)', out).group(1))
 p = dict(re.findall(r'^\s+(50|99)%\s+(\S+)', out, re.M))
-print(f"{rnd}\t{load}\t{target}\t{rps:.0f}\t{ms(p['50']):.2f}\t{ms(p['99']):.2f}\t{int(ticks) / int(clk) / reqs * 1e6:.1f}")
+us = lambda t: int(t) / int(clk) / reqs * 1e6
+print(f"{rnd}\t{load}\t{target}\t{rps:.0f}\t{ms(p['50']):.2f}\t{ms(p['99']):.2f}\t{us(ticks):.1f}\t{us(backend):.1f}\t{us(busy):.1f}"
+      f"\t{100 * int(idle) / max(1, int(busy) + int(idle)):.1f}")
 PY
         done
     done
@@ -111,7 +118,10 @@ for l in loads:
     for t in ('base', 'new', 'haproxy'):
         v = runs(l, t)
         print(f"{l:14s} {t:8s} req/s {st.median(float(r['rps']) for r in v):8.0f}  p99 {st.median(float(r['p99_ms']) for r in v):6.2f} ms"
-              f"  CPU {st.median(float(r['cpu_us_per_req']) for r in v):5.1f} µs/req")
+              f"  CPU {st.median(float(r['cpu_us_per_req']) for r in v):5.1f} µs/req"
+              f"  backend {st.median(float(r['backend_us_per_req']) for r in v):5.1f}"
+              f"  machine {st.median(float(r['machine_us_per_req']) for r in v):5.1f} µs/req"
+              f"  idle {st.median(float(r['idle_pct']) for r in v):4.1f} %")
     for a, b in (('new', 'base'), ('new', 'haproxy'), ('base', 'haproxy')):
         pairs = list(zip(runs(l, a), runs(l, b)))
         for key, name in (('rps', 'req/s'), ('p99_ms', 'p99'), ('cpu_us_per_req', 'CPU/req')):
