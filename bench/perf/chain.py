@@ -1,0 +1,83 @@
+"""Splits each request's latency into stages from recorded send and receive calls (chain.sh).
+
+Arguments: the `ss -tnp` snapshot, the `perf script -F pid,tid,time,event,trace` output, the
+proxy's port and the backend's port. A socket is named by its connection (the client-side port
+of the front or upstream connection) and its owner (wrk, proxy front, proxy upstream, backend).
+On each connection requests and responses alternate (keep-alive, no pipelining), so each stage
+is the time from one side's send to the other side's next receive that returned data.
+"""
+import collections
+import re
+import statistics
+import sys
+
+ss_file, calls_file, front_port, backend_port = sys.argv[1:5]
+
+ADDR = r'(?:\[::ffff:)?127\.0\.0\.1\]?:(\d+)'
+sockets = {}  # (pid, fd) -> (connection, owner)
+for line in open(ss_file):
+    m = re.search(ADDR + r'\s+' + ADDR + r'\s+users:\(\("[^"]+",pid=(\d+),fd=(\d+)\)', line)
+    if not m:
+        continue
+    local, peer, pid, fd = m.groups()
+    key = (pid, int(fd))
+    if local == backend_port:
+        sockets[key] = (('up', peer), 'backend')
+    elif peer == backend_port:
+        sockets[key] = (('up', local), 'proxy')
+    elif local == front_port:
+        sockets[key] = (('front', peer), 'proxy')
+    elif peer == front_port:
+        sockets[key] = (('front', local), 'wrk')
+
+CALL = re.compile(r'\s*(\d+)/(\d+)\s+([\d.]+):\s+syscalls:sys_(enter|exit)_(recvfrom|read|sendto|write|writev):\s*(.*)')
+reading = {}  # tid -> socket of the receive in progress
+events = collections.defaultdict(list)  # connection -> [(time, owner, 'send' | 'recv')]
+for line in open(calls_file):
+    m = CALL.match(line)
+    if not m:
+        continue
+    pid, tid, t, phase, call, rest = m.groups()
+    t = float(t)
+    if phase == 'enter':
+        key = (pid, int(re.search(r'fd: (0x[0-9a-f]+)', rest).group(1), 16))
+        if call in ('recvfrom', 'read'):
+            reading[tid] = key
+        elif key in sockets:
+            conn, owner = sockets[key]
+            events[conn].append((t, owner, 'send'))
+    elif call in ('recvfrom', 'read'):
+        key = reading.pop(tid, None)
+        returned = int(rest.split()[-1], 16)
+        if key in sockets and 0 < returned < 1 << 31:
+            conn, owner = sockets[key]
+            events[conn].append((t, owner, 'recv'))
+
+# Per connection kind, the chain of (owner, call) steps, and the stage each step closes.
+CHAINS = {
+    'front': [('wrk', 'send', None),
+              ('proxy', 'recv', 'a   wrk sends request -> proxy reads it'),
+              ('proxy', 'send', 'b   proxy reads request -> sends response'),
+              ('wrk', 'recv', 'c   proxy sends response -> wrk reads it')],
+    'up': [('proxy', 'send', None),
+           ('backend', 'recv', 'b1  proxy sends upstream -> backend reads'),
+           ('backend', 'send', 'b2  backend reads -> backend sends'),
+           ('proxy', 'recv', 'b3  backend sends -> proxy reads response')],
+}
+stages = collections.defaultdict(list)
+for (kind, _), evs in events.items():
+    chain = CHAINS[kind]
+    step, since = 0, None
+    for t, owner, call in sorted(evs):
+        if (owner, call) == chain[0][:2]:
+            step, since = 1, t
+        elif since is not None and step < len(chain) and (owner, call) == chain[step][:2]:
+            stages[chain[step][2]].append((t - since) * 1e3)
+            step, since = step + 1, t
+
+owners = collections.Counter(owner for _, owner in sockets.values())
+print(f"sockets: {dict(owners)}")
+for name in sorted(stages):
+    v = sorted(stages[name])
+    q = lambda f: v[min(len(v) - 1, int(f * len(v)))]
+    print(f"  {name:44s} n={len(v):6d}  mean {statistics.mean(v):.3f}  p50 {q(.5):.3f}  p90 {q(.9):.3f}  p99 {q(.99):.3f} ms")
