@@ -76,10 +76,11 @@ for load in $LOADS; do
 done
 
 CLK=$(getconf CLK_TCK)
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# A process's utime + stime, summed over the PIDs given: run.sh's (one definition).
+eval "$(grep '^cpu_ticks() ' "$HERE/run.sh")"
 # The backend's CPU: its workers' ticks (the master sleeps). The machine's: busy and idle ticks
 # summed over all CPUs from /proc/stat, so a run where the proxy leaves cores idle shows as idle.
-backend_ticks() { local s=0 w; for w in $(pgrep -P "${PIDS[0]}"); do s=$((s + $(ticks "$w"))); done; echo "$s"; }
+backend_ticks() { cpu_ticks $(pgrep -P "${PIDS[0]}"); }
 machine_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6}' /proc/stat; }
 printf 'round\tload\ttarget\trps\tp50_ms\tp99_ms\tcpu_us_per_req\tbackend_us_per_req\tmachine_us_per_req\tidle_pct\n' | tee "$WORK/runs.tsv"
 for round in $(seq 1 "$ROUNDS"); do
@@ -89,9 +90,9 @@ for round in $(seq 1 "$ROUNDS"); do
         for t in "${order[@]}"; do
             url="http://127.0.0.1:${PORT[$t]}$PATH_"
             wrk -t2 "${ARGS[@]}" -d2s "$url" >/dev/null 2>&1 || true
-            c0=$(ticks "${PID[$t]}") b0=$(backend_ticks); read -r m0 i0 < <(machine_ticks)
+            c0=$(cpu_ticks "${PID[$t]}") b0=$(backend_ticks); read -r m0 i0 < <(machine_ticks)
             wrk -t2 "${ARGS[@]}" -d"${DURATION}s" --latency "$url" >"$WORK/wrk.txt" 2>&1 || true
-            c1=$(ticks "${PID[$t]}") b1=$(backend_ticks); read -r m1 i1 < <(machine_ticks)
+            c1=$(cpu_ticks "${PID[$t]}") b1=$(backend_ticks); read -r m1 i1 < <(machine_ticks)
             python3 - "$WORK/wrk.txt" "$round" "$load" "$t" "$((c1 - c0))" "$CLK" "$((b1 - b0))" "$((m1 - m0))" "$((i1 - i0))" <<'PY' | tee -a "$WORK/runs.tsv"
 import re, sys
 f, rnd, load, target, ticks, clk, backend, busy, idle = sys.argv[1:]
