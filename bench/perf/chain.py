@@ -5,6 +5,10 @@ proxy's port and the backend's port. A socket is named by its connection (the cl
 of the front or upstream connection) and its owner (wrk, proxy front, proxy upstream, backend).
 On each connection requests and responses alternate (keep-alive, no pipelining), so each stage
 is the time from one side's send to the other side's next receive that returned data.
+
+Then, per request on the front connection (wrk's send to wrk's receive): the total split by the
+proxy thread that served the connection, and the mean of stages a, b and c for all requests,
+for those near the median and for those at or above the p99 (which stage makes the tail).
 """
 import collections
 import re
@@ -45,13 +49,13 @@ for line in open(calls_file):
             reading[tid] = key
         elif key in sockets:
             conn, owner = sockets[key]
-            events[conn].append((t, owner, 'send'))
+            events[conn].append((t, owner, 'send', tid))
     elif call in ('recvfrom', 'read'):
         key = reading.pop(tid, None)
         returned = int(rest.split()[-1], 16)
         if key in sockets and 0 < returned < 1 << 31:
             conn, owner = sockets[key]
-            events[conn].append((t, owner, 'recv'))
+            events[conn].append((t, owner, 'recv', tid))
 
 # Per connection kind, the chain of (owner, call) steps, and the stage each step closes.
 CHAINS = {
@@ -68,7 +72,7 @@ stages = collections.defaultdict(list)
 for (kind, _), evs in events.items():
     chain = CHAINS[kind]
     step, since = 0, None
-    for t, owner, call in sorted(evs):
+    for t, owner, call, _ in sorted(evs):
         if (owner, call) == chain[0][:2]:
             step, since = 1, t
         elif since is not None and step < len(chain) and (owner, call) == chain[step][:2]:
@@ -81,3 +85,32 @@ for name in sorted(stages):
     v = sorted(stages[name])
     q = lambda f: v[min(len(v) - 1, int(f * len(v)))]
     print(f"  {name:44s} n={len(v):6d}  mean {statistics.mean(v):.3f}  p50 {q(.5):.3f}  p90 {q(.9):.3f}  p99 {q(.99):.3f} ms")
+
+# Whole requests on the front connections: (a, b, c) and the proxy thread that served each.
+requests = []  # (proxy tid, (a, b, c))
+for (kind, _), evs in events.items():
+    if kind != 'front':
+        continue
+    times, tid = [], None
+    for t, owner, call, who in sorted(evs):
+        if (owner, call) == ('wrk', 'send'):
+            times = [t]
+        elif times and (owner, call) == CHAINS['front'][len(times)][:2]:
+            times.append(t)
+            tid = who if owner == 'proxy' else tid
+            if len(times) == 4:
+                requests.append((tid, tuple((times[i + 1] - times[i]) * 1e3 for i in range(3))))
+                times = []
+if requests:
+    totals = sorted(sum(abc) for _, abc in requests)
+    q = lambda f: totals[min(len(totals) - 1, int(f * len(totals)))]
+    p50, p99 = q(.5), q(.99)
+    print(f"whole requests (wrk send -> wrk receive): n={len(totals)}  p50 {p50:.3f}  p99 {p99:.3f} ms")
+    for tid in sorted({tid for tid, _ in requests}):
+        v = sorted(sum(abc) for who, abc in requests if who == tid)
+        print(f"  proxy thread {tid}: n={len(v)}  mean {statistics.mean(v):.3f}  p99 {v[int(.99 * len(v))]:.3f} ms")
+    groups = (('all', lambda s: True), ('near p50', lambda s: abs(s - p50) < 0.1), ('>= p99', lambda s: s >= p99))
+    for name, keep in groups:
+        chosen = [abc for _, abc in requests if keep(sum(abc))]
+        means = ' '.join(f"{statistics.mean(abc[i] for abc in chosen):.3f}" for i in range(3))
+        print(f"  a b c means, {name:8s} (n={len(chosen)}): {means} ms")

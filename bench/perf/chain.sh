@@ -13,6 +13,8 @@
 #   b1  the proxy sends upstream -> the backend reads;  b2  the backend's own time
 #   b3  the backend sends the response -> the proxy reads it
 #   c   the proxy sends the response -> wrk reads it
+# and then the whole request (wrk's send to wrk's receive): p50 and p99, per proxy thread, and the
+# mean of a, b and c for the requests near the p50 and for those at or above the p99.
 # Needs perf (Debian: linux-perf) and root or perf_event_paranoid <= 1. Loopback only; stops
 # itself (wrk -d8s, perf 2 s); starts only wrk and perf and stops nothing else.
 set -euo pipefail
