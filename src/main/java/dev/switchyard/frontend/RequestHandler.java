@@ -333,6 +333,11 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
     }
 
     @Override
+    public void flush() {
+        ctx.flush();
+    }
+
+    @Override
     public void exchangeComplete(boolean keepAlive) {
         exchange = null;
         if (!keepAlive) {

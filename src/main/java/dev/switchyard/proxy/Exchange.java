@@ -156,7 +156,7 @@ public final class Exchange implements ResponseListener {
     public void onClientReadComplete() {
         if (upstream != null) {
             writeHeldRequestHead();
-            TurnFlusher.flushAfterTurn(upstream.channel());
+            upstream.channel().flush();
         }
     }
 
@@ -431,7 +431,7 @@ public final class Exchange implements ResponseListener {
     @Override
     public void onResponseReadComplete() {
         forwardHeldResponseHead();
-        TurnFlusher.flushAfterTurn(client.channel());
+        client.flush();
         if (state != State.DONE && upstream != null && client.channel().isWritable()) {
             upstream.read();
         }

@@ -70,6 +70,9 @@ class ExchangeTest {
         }
 
         @Override
+        public void flush() {}
+
+        @Override
         public void exchangeComplete(boolean keepAlive) {
             this.keepAlive = keepAlive;
         }
