@@ -17,6 +17,12 @@ import sys
 
 ss_file, calls_file, front_port, backend_port = sys.argv[1:5]
 
+
+def pct(ordered, f):
+    """The f-quantile of an ascending list."""
+    return ordered[min(len(ordered) - 1, int(f * len(ordered)))]
+
+
 ADDR = r'(?:\[::ffff:)?127\.0\.0\.1\]?:(\d+)'
 sockets = {}  # (pid, fd) -> (connection, owner)
 for line in open(ss_file):
@@ -83,8 +89,7 @@ owners = collections.Counter(owner for _, owner in sockets.values())
 print(f"sockets: {dict(owners)}")
 for name in sorted(stages):
     v = sorted(stages[name])
-    q = lambda f: v[min(len(v) - 1, int(f * len(v)))]
-    print(f"  {name:44s} n={len(v):6d}  mean {statistics.mean(v):.3f}  p50 {q(.5):.3f}  p90 {q(.9):.3f}  p99 {q(.99):.3f} ms")
+    print(f"  {name:44s} n={len(v):6d}  mean {statistics.mean(v):.3f}  p50 {pct(v, .5):.3f}  p90 {pct(v, .9):.3f}  p99 {pct(v, .99):.3f} ms")
 
 # Whole requests on the front connections: (a, b, c) and the proxy thread that served each.
 requests = []  # (proxy tid, (a, b, c))
@@ -103,14 +108,15 @@ for (kind, _), evs in events.items():
                 times = []
 if requests:
     totals = sorted(sum(abc) for _, abc in requests)
-    q = lambda f: totals[min(len(totals) - 1, int(f * len(totals)))]
-    p50, p99 = q(.5), q(.99)
+    p50, p99 = pct(totals, .5), pct(totals, .99)
     print(f"whole requests (wrk send -> wrk receive): n={len(totals)}  p50 {p50:.3f}  p99 {p99:.3f} ms")
     for tid in sorted({tid for tid, _ in requests}):
         v = sorted(sum(abc) for who, abc in requests if who == tid)
-        print(f"  proxy thread {tid}: n={len(v)}  mean {statistics.mean(v):.3f}  p99 {v[int(.99 * len(v))]:.3f} ms")
+        print(f"  proxy thread {tid}: n={len(v)}  mean {statistics.mean(v):.3f}  p99 {pct(v, .99):.3f} ms")
     groups = (('all', lambda s: True), ('near p50', lambda s: abs(s - p50) < 0.1), ('>= p99', lambda s: s >= p99))
     for name, keep in groups:
         chosen = [abc for _, abc in requests if keep(sum(abc))]
+        if not chosen:
+            continue
         means = ' '.join(f"{statistics.mean(abc[i] for abc in chosen):.3f}" for i in range(3))
         print(f"  a b c means, {name:8s} (n={len(chosen)}): {means} ms")
