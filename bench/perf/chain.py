@@ -42,7 +42,7 @@ for line in open(ss_file):
 
 CALL = re.compile(r'\s*(\d+)/(\d+)\s+([\d.]+):\s+syscalls:sys_(enter|exit)_(recvfrom|read|sendto|write|writev):\s*(.*)')
 reading = {}  # tid -> socket of the receive in progress
-events = collections.defaultdict(list)  # connection -> [(time, owner, 'send' | 'recv')]
+events = collections.defaultdict(list)  # connection -> [(time, owner, 'send' | 'recv', tid)]
 for line in open(calls_file):
     m = CALL.match(line)
     if not m:
@@ -75,15 +75,21 @@ CHAINS = {
            ('proxy', 'recv', 'b3  backend sends -> proxy reads response')],
 }
 stages = collections.defaultdict(list)
+requests = []  # each whole request on a front connection: (proxy tid, (a, b, c))
 for (kind, _), evs in events.items():
     chain = CHAINS[kind]
-    step, since = 0, None
-    for t, owner, call, _ in sorted(evs):
+    step, since, spans, tid = 0, None, [], None
+    for t, owner, call, who in sorted(evs):
         if (owner, call) == chain[0][:2]:
-            step, since = 1, t
+            step, since, spans = 1, t, []
         elif since is not None and step < len(chain) and (owner, call) == chain[step][:2]:
-            stages[chain[step][2]].append((t - since) * 1e3)
+            span = (t - since) * 1e3
+            stages[chain[step][2]].append(span)
+            spans.append(span)
+            tid = who if owner == 'proxy' else tid
             step, since = step + 1, t
+            if kind == 'front' and step == len(chain):
+                requests.append((tid, tuple(spans)))
 
 owners = collections.Counter(owner for _, owner in sockets.values())
 print(f"sockets: {dict(owners)}")
@@ -91,21 +97,7 @@ for name in sorted(stages):
     v = sorted(stages[name])
     print(f"  {name:44s} n={len(v):6d}  mean {statistics.mean(v):.3f}  p50 {pct(v, .5):.3f}  p90 {pct(v, .9):.3f}  p99 {pct(v, .99):.3f} ms")
 
-# Whole requests on the front connections: (a, b, c) and the proxy thread that served each.
-requests = []  # (proxy tid, (a, b, c))
-for (kind, _), evs in events.items():
-    if kind != 'front':
-        continue
-    times, tid = [], None
-    for t, owner, call, who in sorted(evs):
-        if (owner, call) == ('wrk', 'send'):
-            times = [t]
-        elif times and (owner, call) == CHAINS['front'][len(times)][:2]:
-            times.append(t)
-            tid = who if owner == 'proxy' else tid
-            if len(times) == 4:
-                requests.append((tid, tuple((times[i + 1] - times[i]) * 1e3 for i in range(3))))
-                times = []
+# Whole requests (wrk's send to wrk's receive), overall, per proxy thread, and by stage.
 if requests:
     totals = sorted(sum(abc) for _, abc in requests)
     p50, p99 = pct(totals, .5), pct(totals, .99)
