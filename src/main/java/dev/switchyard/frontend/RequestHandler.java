@@ -333,11 +333,6 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
     }
 
     @Override
-    public void flush() {
-        ctx.flush();
-    }
-
-    @Override
     public void exchangeComplete(boolean keepAlive) {
         exchange = null;
         if (!keepAlive) {

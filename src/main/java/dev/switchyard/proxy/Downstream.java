@@ -19,10 +19,11 @@ public interface Downstream {
         return ForwardedHeaders.ipOf(channel().remoteAddress());
     }
 
-    /** Writes one response part, in order, without flushing; ownership moves with it. */
+    /**
+     * Writes one response part, in order, without flushing (the exchange flushes the channel
+     * once per upstream read burst); ownership moves with it.
+     */
     void forward(HttpObject part);
-
-    void flush();
 
     /** The response's last part was forwarded; the connection may serve the next request. */
     void exchangeComplete(boolean keepAlive);

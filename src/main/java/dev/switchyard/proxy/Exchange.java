@@ -156,7 +156,7 @@ public final class Exchange implements ResponseListener {
     public void onClientReadComplete() {
         if (upstream != null) {
             writeHeldRequestHead();
-            upstream.channel().flush();
+            TurnFlusher.flushAfterTurn(upstream.channel());
         }
     }
 
@@ -431,7 +431,7 @@ public final class Exchange implements ResponseListener {
     @Override
     public void onResponseReadComplete() {
         forwardHeldResponseHead();
-        client.flush();
+        TurnFlusher.flushAfterTurn(client.channel());
         if (state != State.DONE && upstream != null && client.channel().isWritable()) {
             upstream.read();
         }

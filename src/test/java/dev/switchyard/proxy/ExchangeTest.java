@@ -70,9 +70,6 @@ class ExchangeTest {
         }
 
         @Override
-        public void flush() {}
-
-        @Override
         public void exchangeComplete(boolean keepAlive) {
             this.keepAlive = keepAlive;
         }
