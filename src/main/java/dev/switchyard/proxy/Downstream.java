@@ -21,7 +21,7 @@ public interface Downstream {
 
     /**
      * Writes one response part, in order, without flushing (the exchange flushes the channel
-     * once per upstream read burst); ownership moves with it.
+     * once per upstream read burst, through TurnFlusher); ownership moves with it.
      */
     void forward(HttpObject part);
 

@@ -67,7 +67,6 @@ class TurnFlusherTest {
         TurnFlusher.flushAfterTurn(first);
 
         assertFlushedBytes(first, TurnFlusher.SMALL_BYTES + 1);
-        first.runPendingTasks();
     }
 
     @Test
