@@ -68,6 +68,28 @@ class StreamingIT {
         }
     }
 
+    /**
+     * Around the upstream read buffer's 64 KiB, where a response's last bytes are read in the same
+     * burst as the rest ({@code upstream.ResponseReads}), one after another on kept-alive
+     * connections, so an extra read that went past a body would corrupt the next response.
+     */
+    @Test
+    void downloadsEndingJustPastOneReadBufferIntact() throws Exception {
+        int[] sizes = {65_536 - 300, 65_536, 65_537, 65_536 + 243, 2 * 65_536 + 5, 100, 65_536 + 243};
+        for (int round = 0; round < 3; round++) {
+            for (int size : sizes) {
+                HttpResponse<byte[]> response = proxy.client()
+                        .send(
+                                HttpRequest.newBuilder(proxy.uri("/download?bytes=" + size))
+                                        .timeout(Duration.ofSeconds(30))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofByteArray());
+                assertThat(response.statusCode()).isEqualTo(200);
+                assertThat(response.body()).as("%d bytes", size).isEqualTo(TestBackend.downloadBytes(size));
+            }
+        }
+    }
+
     @Test
     void echoesAStreamedBodyBothWaysAtOnce() throws Exception {
         HttpResponse<InputStream> response = proxy.client()

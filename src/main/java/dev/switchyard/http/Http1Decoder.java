@@ -252,6 +252,11 @@ public abstract class Http1Decoder extends ByteToMessageDecoder {
         return -1;
     }
 
+    /** The bytes still to come of a Content-Length body being decoded, or -1 outside one. */
+    public final long fixedBodyLeft() {
+        return state == State.FIXED ? remaining : -1;
+    }
+
     // ---- body -----------------------------------------------------------------------------
 
     private boolean readFixed(ByteBuf in, List<Object> out) {

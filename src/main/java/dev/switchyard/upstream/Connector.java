@@ -55,6 +55,7 @@ public final class Connector {
                     @Override
                     protected void initChannel(Channel ch) {
                         ResponseDecoder decoder = new ResponseDecoder(maxHeaderSize);
+                        ch.config().setRecvByteBufAllocator(new ResponseReads(decoder::fixedBodyLeft));
                         ch.pipeline()
                                 .addLast(
                                         decoder,
