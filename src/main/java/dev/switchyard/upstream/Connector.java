@@ -55,7 +55,11 @@ public final class Connector {
                     @Override
                     protected void initChannel(Channel ch) {
                         ResponseDecoder decoder = new ResponseDecoder(maxHeaderSize);
-                        ch.config().setRecvByteBufAllocator(new ResponseReads(decoder::fixedBodyLeft));
+                        // A connection closed while its read burst runs reads no more (NIO's
+                        // read loop, unlike epoll's, does not stop at a close by itself).
+                        ch.config()
+                                .setRecvByteBufAllocator(
+                                        new ResponseReads(() -> ch.isActive() ? decoder.fixedBodyLeft() : -1));
                         ch.pipeline()
                                 .addLast(
                                         decoder,
