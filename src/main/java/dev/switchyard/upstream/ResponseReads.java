@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.RecvByteBufAllocator.DelegatingHandle;
 import io.netty.util.UncheckedBooleanSupplier;
 import java.util.function.LongSupplier;
 
@@ -36,9 +37,11 @@ final class ResponseReads implements RecvByteBufAllocator {
         return new BurstHandle((ExtendedHandle) SIZING.newHandle(), fixedBodyLeft);
     }
 
-    /** Netty's adaptive handle, one read longer when the body's end is within reach. */
-    static final class BurstHandle implements ExtendedHandle {
-        private final ExtendedHandle sizing;
+    /**
+     * Netty's adaptive handle, one read longer when the body's end is within reach; everything
+     * else is forwarded by Netty's {@link DelegatingHandle}.
+     */
+    static final class BurstHandle extends DelegatingHandle implements ExtendedHandle {
         private final LongSupplier fixedBodyLeft;
         private final UncheckedBooleanSupplier lastReadFilled = this::lastReadFilled;
         /** This burst took its extra read. */
@@ -47,20 +50,20 @@ final class ResponseReads implements RecvByteBufAllocator {
         private int extraSize;
 
         BurstHandle(ExtendedHandle sizing, LongSupplier fixedBodyLeft) {
-            this.sizing = sizing;
+            super(sizing);
             this.fixedBodyLeft = fixedBodyLeft;
         }
 
         @Override
         public boolean continueReading(UncheckedBooleanSupplier maybeMoreData) {
-            if (sizing.continueReading(maybeMoreData)) {
+            if (((ExtendedHandle) delegate()).continueReading(maybeMoreData)) {
                 return true;
             }
             if (extraTaken || !maybeMoreData.get()) {
                 return false;
             }
             long left = fixedBodyLeft.getAsLong();
-            if (left <= 0 || left > sizing.guess()) {
+            if (left <= 0 || left > delegate().guess()) {
                 return false;
             }
             extraTaken = true;
@@ -74,20 +77,20 @@ final class ResponseReads implements RecvByteBufAllocator {
         }
 
         private boolean lastReadFilled() {
-            return sizing.lastBytesRead() == sizing.attemptedBytesRead();
+            return lastBytesRead() == attemptedBytesRead();
         }
 
         @Override
         public void reset(ChannelConfig config) {
             extraTaken = false;
             extraSize = 0;
-            sizing.reset(config);
+            super.reset(config);
         }
 
         @Override
         public ByteBuf allocate(ByteBufAllocator alloc) {
             if (extraSize == 0) {
-                return sizing.allocate(alloc);
+                return super.allocate(alloc);
             }
             int size = extraSize;
             extraSize = 0;
@@ -96,37 +99,7 @@ final class ResponseReads implements RecvByteBufAllocator {
 
         @Override
         public int guess() {
-            return extraSize > 0 ? extraSize : sizing.guess();
-        }
-
-        @Override
-        public void incMessagesRead(int numMessages) {
-            sizing.incMessagesRead(numMessages);
-        }
-
-        @Override
-        public void lastBytesRead(int bytes) {
-            sizing.lastBytesRead(bytes);
-        }
-
-        @Override
-        public int lastBytesRead() {
-            return sizing.lastBytesRead();
-        }
-
-        @Override
-        public void attemptedBytesRead(int bytes) {
-            sizing.attemptedBytesRead(bytes);
-        }
-
-        @Override
-        public int attemptedBytesRead() {
-            return sizing.attemptedBytesRead();
-        }
-
-        @Override
-        public void readComplete() {
-            sizing.readComplete();
+            return extraSize > 0 ? extraSize : super.guess();
         }
     }
 }
