@@ -77,6 +77,13 @@ public final class FieldHeaders extends DefaultHttpHeaders {
         AsciiString.cached("x-request-id"),
     };
 
+    /**
+     * The {@link HeaderNames} spelling of each of {@link #NAMES}, or null: a backend's
+     * {@code Connection} is decoded as that shared object, so it too matches by identity.
+     */
+    private static final AsciiString[] SHARED_SPELLINGS =
+            Arrays.stream(NAMES).map(HeaderNames::sharedIgnoringCase).toArray(AsciiString[]::new);
+
     /** By length: the indexes in {@link #NAMES} (and bits) of the names of that length. */
     private static final int[][] BY_LENGTH = byLength();
 
@@ -124,7 +131,7 @@ public final class FieldHeaders extends DefaultHttpHeaders {
         }
         int[] candidates = BY_LENGTH[length];
         for (int index : candidates) {
-            if (NAMES[index] == name) {
+            if (NAMES[index] == name || SHARED_SPELLINGS[index] == name) {
                 return 1 << index;
             }
         }

@@ -98,6 +98,19 @@ public final class HeaderNames {
         return new AsciiString(bytes, start, length, false);
     }
 
+    /**
+     * The shared name that equals {@code name} ignoring case, or null: lets a table of
+     * lower-case names also match this class's spellings by identity.
+     */
+    static AsciiString sharedIgnoringCase(AsciiString name) {
+        for (AsciiString known : KNOWN) {
+            if (known.contentEqualsIgnoreCase(name)) {
+                return known;
+            }
+        }
+        return null;
+    }
+
     private static AsciiString[][] byLength() {
         int longest = 0;
         for (AsciiString name : KNOWN) {

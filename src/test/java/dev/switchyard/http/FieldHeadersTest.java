@@ -50,6 +50,28 @@ class FieldHeadersTest {
     }
 
     @Test
+    void sharedSpellingsOfDecodedNamesHaveTheirBits() {
+        Map<String, Integer> bits = Map.of(
+                "Connection", FieldHeaders.CONNECTION,
+                "Keep-Alive", FieldHeaders.KEEP_ALIVE,
+                "Transfer-Encoding", FieldHeaders.TRANSFER_ENCODING,
+                "X-Forwarded-For", FieldHeaders.X_FORWARDED_FOR,
+                "X-Request-Id", FieldHeaders.X_REQUEST_ID);
+        for (Map.Entry<String, Integer> name : bits.entrySet()) {
+            byte[] bytes = name.getKey().getBytes(StandardCharsets.US_ASCII);
+            AsciiString decoded = HeaderNames.of(bytes, 0, bytes.length);
+            assertThat((Object) HeaderNames.of(bytes, 0, bytes.length))
+                    .as(name.getKey())
+                    .isSameAs(decoded);
+            assertThat(FieldHeaders.bitOf(decoded)).as(name.getKey()).isEqualTo(name.getValue());
+        }
+        assertThat((Object) HeaderNames.sharedIgnoringCase(FieldHeaders.name(FieldHeaders.CONNECTION)))
+                .hasToString("Connection");
+        assertThat((Object) HeaderNames.sharedIgnoringCase(FieldHeaders.name(FieldHeaders.PROXY_CONNECTION)))
+                .isNull();
+    }
+
+    @Test
     void otherNamesOfTheSameLengthsBelongToNoGroup() {
         for (String name : List.of(
                 "",
