@@ -171,4 +171,13 @@ final class ClientTimeoutHandler extends ChannelInboundHandlerAdapter implements
             ctx.close();
         }
     }
+
+    /**
+     * Not shared. A constant, because Netty's default looks the annotation up in a per-thread
+     * WeakHashMap on every pipeline add, once per handler of every new connection.
+     */
+    @Override
+    public boolean isSharable() {
+        return false;
+    }
 }

@@ -7,7 +7,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.group.ChannelGroup;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -32,7 +31,6 @@ final class FrontendSetupHandler extends ChannelInboundHandlerAdapter {
     private final Supplier<RuntimeSnapshot> snapshots;
     private final ListenerMeters meters;
     private final TrafficCountingHandler traffic;
-    private final ChannelGroup clients;
     private final ConnectionLimiter connections;
     private final AtomicInteger listenerOpen;
     private final RateLimiter rates;
@@ -40,13 +38,12 @@ final class FrontendSetupHandler extends ChannelInboundHandlerAdapter {
     FrontendSetupHandler(
             Supplier<RuntimeSnapshot> snapshots,
             ListenerMeters meters,
-            ChannelGroup clients,
+            ClientChannels clients,
             ConnectionLimiter connections,
             AtomicInteger listenerOpen,
             RateLimiter rates) {
         this.meters = meters;
-        this.traffic = new TrafficCountingHandler(meters, connections, listenerOpen);
-        this.clients = clients;
+        this.traffic = new TrafficCountingHandler(meters, connections, listenerOpen, clients);
         this.snapshots = snapshots;
         this.connections = connections;
         this.listenerOpen = listenerOpen;
@@ -80,20 +77,19 @@ final class FrontendSetupHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         // First, and alone: whatever fails after this, the close that follows counts it out.
-        ch.pipeline().addLast(traffic);
-        clients.add(ch);
+        ch.pipeline().addLast(TrafficCountingHandler.NAME, traffic);
         ClientTimeoutHandler timeouts = new ClientTimeoutHandler(
                 config.timeouts().clientHeader(),
                 config.timeouts().clientBody(),
                 config.timeouts().clientIdle(),
                 meters);
         RequestDecoder decoder = new RequestDecoder(config.limits());
+        // Named: an unnamed handler costs Netty a per-thread WeakHashMap lookup to make up a name.
         ch.pipeline()
-                .addLast(
-                        timeouts,
-                        decoder,
-                        new ResponseEncoder(decoder),
-                        new RequestHandler(snapshots, config.limits(), rates, timeouts));
+                .addLast("timeouts", timeouts)
+                .addLast("decoder", decoder)
+                .addLast("encoder", new ResponseEncoder(decoder))
+                .addLast("requests", new RequestHandler(snapshots, config.limits(), rates, timeouts));
     }
 
     /** Auto-read is off and nothing was read yet, so closing here costs the client no bytes. */
@@ -109,6 +105,15 @@ final class FrontendSetupHandler extends ChannelInboundHandlerAdapter {
             meters.refusedAtIpLimit();
         }
         ch.close();
+        return true;
+    }
+
+    /**
+     * Shared, as annotated. A constant, because Netty's default looks the annotation up in a per-thread
+     * WeakHashMap on every pipeline add, once per handler of every new connection.
+     */
+    @Override
+    public boolean isSharable() {
         return true;
     }
 }

@@ -7,12 +7,11 @@ import dev.switchyard.upstream.Connector;
 import dev.switchyard.upstream.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannelRecvByteBufAllocator;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,7 +53,7 @@ public final class Listeners implements AutoCloseable {
     private final Transport transport;
     private final Supplier<RuntimeSnapshot> snapshots;
     private final Metrics metrics;
-    private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
+    private final ClientChannels clients = new ClientChannels();
     private final Map<String, Bound> bound = new LinkedHashMap<>();
     // Here, not in the snapshot: open-connection counts and token buckets outlive a reload.
     private final ConnectionLimiter connections = new ConnectionLimiter();
@@ -172,14 +171,16 @@ public final class Listeners implements AutoCloseable {
      * has nothing in service; a busy one answers its request with {@code Connection: close}.
      */
     public void drainClients() {
-        for (Channel client : clients) {
-            client.eventLoop().execute(() -> client.pipeline().fireUserEventTriggered(RequestHandler.DRAIN));
-        }
+        clients.forEach(client -> client.pipeline().fireUserEventTriggered(RequestHandler.DRAIN));
     }
 
     /** Shutdown, last step: whatever is still open after the grace period. */
     public void closeClients() {
-        clients.close().syncUninterruptibly();
+        for (Future<List<ChannelFuture>> loopDone : clients.closeAll()) {
+            if (loopDone.awaitUninterruptibly().isSuccess()) {
+                loopDone.getNow().forEach(ChannelFuture::awaitUninterruptibly);
+            }
+        }
     }
 
     /** Stops accepting. */

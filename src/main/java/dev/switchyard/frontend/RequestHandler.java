@@ -496,4 +496,13 @@ final class RequestHandler extends ChannelInboundHandlerAdapter implements Downs
             ReferenceCountUtil.release(queued);
         }
     }
+
+    /**
+     * Not shared. A constant, because Netty's default looks the annotation up in a per-thread
+     * WeakHashMap on every pipeline add, once per handler of every new connection.
+     */
+    @Override
+    public boolean isSharable() {
+        return false;
+    }
 }

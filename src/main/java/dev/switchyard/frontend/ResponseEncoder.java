@@ -27,4 +27,13 @@ final class ResponseEncoder extends HttpResponseEncoder {
         }
         return HttpMethod.HEAD.equals(decoder.answering()) || super.isContentAlwaysEmpty(msg);
     }
+
+    /**
+     * Not shared. A constant, because Netty's default looks the annotation up in a per-thread
+     * WeakHashMap on every pipeline add, once per handler of every new connection.
+     */
+    @Override
+    public boolean isSharable() {
+        return false;
+    }
 }

@@ -407,4 +407,14 @@ public abstract class Http1Decoder extends ByteToMessageDecoder {
         in.skipBytes(in.readableBytes());
         out.add(failure(inHead, cause));
     }
+
+    /**
+     * Not shared: a decoder keeps state. A constant, because Netty's default looks the
+     * annotation up in a per-thread WeakHashMap on every pipeline add, once per handler of
+     * every new connection.
+     */
+    @Override
+    public boolean isSharable() {
+        return false;
+    }
 }

@@ -13,8 +13,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -91,7 +89,7 @@ class CloseAfterAnswerTest {
         return new FrontendSetupHandler(
                 () -> snapshot,
                 metrics.listener("public"),
-                new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE),
+                new ClientChannels(),
                 limiter,
                 limiter.listener("public"),
                 new RateLimiter(System::nanoTime));

@@ -6,11 +6,13 @@ import dev.switchyard.config.ConfigLoader;
 import dev.switchyard.config.SwitchyardConfig;
 import dev.switchyard.metrics.Metrics;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -20,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /** The per-connection pipeline is built once, the setup handler leaves it, and a failed build closes. */
 class FrontendSetupHandlerTest {
 
-    private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
+    private final ClientChannels clients = new ClientChannels();
     private final ConnectionLimiter limiter = new ConnectionLimiter();
     private final AtomicInteger open = limiter.listener("public");
     private final Metrics metrics = new Metrics();
@@ -48,11 +50,32 @@ class FrontendSetupHandlerTest {
             assertThat(channel.pipeline().get(RequestDecoder.class)).isNotNull();
             assertThat(channel.pipeline().get(ResponseEncoder.class)).isNotNull();
             assertThat(channel.pipeline().get(RequestHandler.class)).isNotNull();
+            assertThat(channel.pipeline().names())
+                    .startsWith(TrafficCountingHandler.NAME, "timeouts", "decoder", "encoder", "requests");
         }
         assertThat(open.get()).isEqualTo(2);
+        assertThat(clients.size()).isEqualTo(2);
         first.close();
         second.close();
         assertThat(open.get()).isZero();
+        assertThat(clients.size()).isZero();
+    }
+
+    @Test
+    void everyHandlerSaysWhetherItIsSharedAsItsAnnotationDoes() {
+        EmbeddedChannel channel = new EmbeddedChannel(setup(FrontendSetupHandlerTest::snapshot));
+        List<ChannelHandler> handlers =
+                new ArrayList<>(channel.pipeline().toMap().values());
+        handlers.add(setup(FrontendSetupHandlerTest::snapshot));
+
+        for (ChannelHandler handler : handlers) {
+            ChannelHandlerAdapter adapter = (ChannelHandlerAdapter) handler;
+            // Each answers with a constant of its own, and it must match the annotation Netty reads.
+            assertThat(adapter.isSharable())
+                    .as("%s.isSharable()", handler.getClass().getSimpleName())
+                    .isEqualTo(handler.getClass().isAnnotationPresent(Sharable.class));
+        }
+        channel.close();
     }
 
     @Test
