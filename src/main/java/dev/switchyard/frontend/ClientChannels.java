@@ -67,7 +67,10 @@ final class ClientChannels {
         });
     }
 
-    /** Closes every open channel on its loop; each returned future completes when its loop has closed them all. */
+    /**
+     * Closes every open channel on its loop. Each returned future completes when its loop has
+     * closed all of its channels, with their close futures.
+     */
     List<Future<List<ChannelFuture>>> closeAll() {
         List<Future<List<ChannelFuture>>> done = new ArrayList<>();
         byLoop.forEach((loop, channels) -> {

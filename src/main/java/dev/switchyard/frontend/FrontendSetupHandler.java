@@ -109,8 +109,8 @@ final class FrontendSetupHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Shared, as annotated. A constant, because Netty's default looks the annotation up in a per-thread
-     * WeakHashMap on every pipeline add, once per handler of every new connection.
+     * Shared, as annotated. A constant, because Netty's default looks the annotation up in a
+     * per-thread WeakHashMap on every pipeline add, once per handler of every new connection.
      */
     @Override
     public boolean isSharable() {

@@ -12,11 +12,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Counts a listener's connections and the bytes written, first in the pipeline so it sees
  * exactly what the socket writes, and gives the connection's {@link ConnectionLimiter}
  * counts back when it closes ({@code channelInactive} fires once per channel). It also enters
- * the connection in {@link ClientChannels} when it is added and takes it out at that close. Shared by all
- * connections of one listener: stateless itself, the meters are adders. Passes every message
- * on untouched. Bytes read are counted by {@link ClientTimeoutHandler}, which looks at every
- * buffer read anyway: overriding {@code channelRead} here too would put one more handler on
- * the path of every read.
+ * the connection in {@link ClientChannels} when it is added and takes it out at that close.
+ * Shared by all connections of one listener: stateless itself, the meters are adders. Passes
+ * every message on untouched. Bytes read are counted by {@link ClientTimeoutHandler}, which
+ * looks at every buffer read anyway: overriding {@code channelRead} here too would put one more
+ * handler on the path of every read.
  */
 @Sharable
 final class TrafficCountingHandler extends ChannelDuplexHandler {
@@ -64,8 +64,8 @@ final class TrafficCountingHandler extends ChannelDuplexHandler {
     }
 
     /**
-     * Shared, as annotated. A constant, because Netty's default looks the annotation up in a per-thread
-     * WeakHashMap on every pipeline add, once per handler of every new connection.
+     * Shared, as annotated. A constant, because Netty's default looks the annotation up in a
+     * per-thread WeakHashMap on every pipeline add, once per handler of every new connection.
      */
     @Override
     public boolean isSharable() {
