@@ -64,6 +64,10 @@ class FieldHeadersTest {
                     .as(name.getKey())
                     .isSameAs(decoded);
             assertThat(FieldHeaders.bitOf(decoded)).as(name.getKey()).isEqualTo(name.getValue());
+            // bitOf's identity test compares with this object; a copy would only match by bytes.
+            assertThat((Object) HeaderNames.sharedIgnoringCase(FieldHeaders.name(name.getValue())))
+                    .as(name.getKey())
+                    .isSameAs(decoded);
         }
         assertThat((Object) HeaderNames.sharedIgnoringCase(FieldHeaders.name(FieldHeaders.CONNECTION)))
                 .hasToString("Connection");
