@@ -7,10 +7,6 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.distribution.CountAtBucket;
-import io.micrometer.core.instrument.distribution.HistogramSnapshot;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The meters of one server of one pool. Responses and upstream time are recorded here; the
@@ -22,9 +18,10 @@ final class ServerMeters {
     /** Index 0 for 1xx … 4 for 5xx. */
     private final Counter[] responsesByClass = new Counter[5];
 
-    private final Timer upstreamTime;
+    private final LatencyHistogram upstreamTime;
 
-    ServerMeters(MeterRegistry registry, String pool, Server server) {
+    ServerMeters(Metrics metrics, String pool, Server server) {
+        MeterRegistry registry = metrics.registry();
         Tags tags = Tags.of("pool", pool, "server", server.label());
         for (int i = 0; i < responsesByClass.length; i++) {
             responsesByClass[i] = Counter.builder("switchyard.requests")
@@ -33,11 +30,7 @@ final class ServerMeters {
                     .tag("status_class", (i + 1) + "xx")
                     .register(registry);
         }
-        upstreamTime = Metrics.latencyTimer(
-                "switchyard.upstream.duration",
-                "From sending the request to a server to the end of its response",
-                tags,
-                registry);
+        upstreamTime = metrics.upstreamDuration(pool, server.label());
         Gauge.builder("switchyard.server.in.flight", server, Server::inFlight)
                 .description("Requests in service on this server now")
                 .tags(tags)
@@ -64,23 +57,9 @@ final class ServerMeters {
                 .register(registry);
     }
 
-    /**
-     * The p99 of upstream time since start, read off the histogram: the upper bound of the
-     * first bucket holding 99% of the samples, so at most one bucket (~25%) high. NaN before
-     * the first sample. For the status page; Prometheus users compute their own.
-     */
+    /** The p99 of upstream time since start, at most one bucket (~25%) high; NaN before the first sample. */
     double p99Millis() {
-        HistogramSnapshot snapshot = upstreamTime.takeSnapshot();
-        double wanted = snapshot.count() * 0.99;
-        if (snapshot.count() == 0) {
-            return Double.NaN;
-        }
-        for (CountAtBucket bucket : snapshot.histogramCounts()) {
-            if (bucket.count() >= wanted) {
-                return bucket.bucket(TimeUnit.MILLISECONDS);
-            }
-        }
-        return snapshot.max(TimeUnit.MILLISECONDS);
+        return upstreamTime.quantileUpperBoundMillis(0.99);
     }
 
     void response(int status, long upstreamNanos) {
@@ -89,7 +68,7 @@ final class ServerMeters {
             responsesByClass[index].increment();
         }
         if (upstreamNanos > 0) {
-            upstreamTime.record(upstreamNanos, TimeUnit.NANOSECONDS);
+            upstreamTime.record(upstreamNanos);
         }
     }
 }
