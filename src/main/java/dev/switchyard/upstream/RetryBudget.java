@@ -1,6 +1,7 @@
 package dev.switchyard.upstream;
 
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
@@ -11,7 +12,9 @@ import java.util.function.LongSupplier;
  * <p>Thread safety: lock-free, any event loop. Counts live in ten one-second buckets, each
  * tagged with the second it counts; a bucket from an older second is reset by whoever touches
  * it first. Two threads resetting the same bucket at the same instant may lose a count or two:
- * the budget is a guard against storms, not an exact meter, and stays allocation-free.
+ * the budget is a guard against storms, not an exact meter, and stays allocation-free. The
+ * request counts, bumped by every loop on every request, are adders, so the loops do not
+ * write one cache line per request (bench/README.md, "Issue 5, twentieth round").
  */
 public final class RetryBudget {
 
@@ -20,38 +23,42 @@ public final class RetryBudget {
     static final int FLOOR_PER_SECOND = 10;
 
     private final LongSupplier nanoClock;
-    /** Per bucket: [second tag, requests, retries], flattened. */
-    private final AtomicLongArray buckets = new AtomicLongArray(WINDOW_SECONDS * 3);
+    /** Per bucket, the second it counts. */
+    private final AtomicLongArray seconds = new AtomicLongArray(WINDOW_SECONDS);
+
+    private final LongAdder[] requests = new LongAdder[WINDOW_SECONDS];
+    private final AtomicLongArray retries = new AtomicLongArray(WINDOW_SECONDS);
 
     public RetryBudget(LongSupplier nanoClock) {
         this.nanoClock = nanoClock;
         for (int i = 0; i < WINDOW_SECONDS; i++) {
-            buckets.set(i * 3, Long.MIN_VALUE);
+            seconds.set(i, Long.MIN_VALUE);
+            requests[i] = new LongAdder();
         }
     }
 
     /** One request entered the pool. */
     public void recordRequest() {
-        buckets.incrementAndGet(current() * 3 + 1);
+        requests[current()].increment();
     }
 
     /** Takes one retry from the budget if there is room; the retry is counted when it is taken. */
     public boolean tryAcquire() {
         int now = current();
         long second = second();
-        long requests = 0;
-        long retries = 0;
+        long requestsInWindow = 0;
+        long retriesInWindow = 0;
         for (int i = 0; i < WINDOW_SECONDS; i++) {
-            long tag = buckets.get(i * 3);
+            long tag = seconds.get(i);
             if (tag > second - WINDOW_SECONDS && tag <= second) {
-                requests += buckets.get(i * 3 + 1);
-                retries += buckets.get(i * 3 + 2);
+                requestsInWindow += requests[i].sum();
+                retriesInWindow += retries.get(i);
             }
         }
-        boolean underFloor = buckets.get(now * 3 + 2) < FLOOR_PER_SECOND;
-        boolean underRatio = retries + 1 <= requests * RATIO;
+        boolean underFloor = retries.get(now) < FLOOR_PER_SECOND;
+        boolean underRatio = retriesInWindow + 1 <= requestsInWindow * RATIO;
         if (underFloor || underRatio) {
-            buckets.incrementAndGet(now * 3 + 2);
+            retries.incrementAndGet(now);
             return true;
         }
         return false;
@@ -65,10 +72,10 @@ public final class RetryBudget {
     private int current() {
         long second = second();
         int index = (int) Math.floorMod(second, WINDOW_SECONDS);
-        long tag = buckets.get(index * 3);
-        if (tag != second && buckets.compareAndSet(index * 3, tag, second)) {
-            buckets.set(index * 3 + 1, 0);
-            buckets.set(index * 3 + 2, 0);
+        long tag = seconds.get(index);
+        if (tag != second && seconds.compareAndSet(index, tag, second)) {
+            requests[index].reset();
+            retries.set(index, 0);
         }
         return index;
     }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One backend address of a pool, with its live counters and its idle keep-alive
@@ -28,7 +29,9 @@ public final class Server implements Candidate {
     private volatile boolean backup;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger openConnections = new AtomicInteger();
-    private final AtomicLong requests = new AtomicLong();
+    // An adder, not an atomic: every loop bumps it per exchange and only the admin endpoint
+    // reads it (bench/README.md, "Issue 5, twentieth round": what a shared counter costs two loops).
+    private final LongAdder requests = new LongAdder();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong connectFailures = new AtomicLong();
     private final AtomicLong ejections = new AtomicLong();
@@ -111,7 +114,7 @@ public final class Server implements Candidate {
     }
 
     public long requests() {
-        return requests.get();
+        return requests.sum();
     }
 
     public long failures() {
@@ -139,7 +142,7 @@ public final class Server implements Candidate {
     /** An exchange starts on this server. Pair with {@link #exchangeEnded()}. */
     public void exchangeStarted() {
         inFlight.incrementAndGet();
-        requests.incrementAndGet();
+        requests.increment();
     }
 
     public void exchangeEnded() {
