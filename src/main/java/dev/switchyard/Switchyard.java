@@ -8,6 +8,7 @@ import dev.switchyard.config.ConfigLoader;
 import dev.switchyard.config.InvalidConfigException;
 import dev.switchyard.config.SwitchyardConfig;
 import dev.switchyard.config.TransportChoice;
+import dev.switchyard.counter.LoopThreads;
 import dev.switchyard.frontend.Listeners;
 import dev.switchyard.frontend.RuntimeSnapshot;
 import dev.switchyard.health.HealthChecker;
@@ -67,7 +68,8 @@ public final class Switchyard implements AutoCloseable, AdminActions {
         // A proxy never blocks its loops, so one per core is enough (netty-notes §2).
         int threads =
                 config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
-        this.group = new MultiThreadIoEventLoopGroup(threads, transport.ioHandlerFactory());
+        // Loop threads that know their stripe of the per-loop request counters.
+        this.group = new MultiThreadIoEventLoopGroup(threads, new LoopThreads(), transport.ioHandlerFactory());
         for (EventExecutor executor : group) {
             loops.add((EventLoop) executor);
         }
