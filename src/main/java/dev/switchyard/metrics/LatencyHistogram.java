@@ -1,11 +1,11 @@
 package dev.switchyard.metrics;
 
+import dev.switchyard.counter.StripedLongs;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.core.instrument.distribution.TimeWindowMax;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One latency series (one pool, or one server of one pool) as a Prometheus histogram, recorded
@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.LongAdder;
  * AtomicLongArray}, so two loops recording similar latencies increment the same cache line.
  * On this project's 2-core machine one record took 399 ns with a second thread recording at
  * once against 146 ns alone, and an exchange records two series (bench/jmh, {@code
- * LatencyRecordBenchmark}). Here each bucket is a {@link LongAdder}, which gives a contended
- * thread a cell of its own: 88 and 78 ns.
+ * LatencyRecordBenchmark}). Here the buckets and the sum are {@link StripedLongs}: each loop
+ * counts in its own stripe, summed at scrape time.
  *
  * <p>The buckets, the sum and the time-windowed max are Micrometer's for a timer with a
  * percentile histogram from 100 µs to 60 s, so {@code /metrics} reads exactly as it did with
@@ -38,16 +38,15 @@ public final class LatencyHistogram {
             .mapToLong(Double::longValue)
             .toArray();
 
-    /** One per bound, then +Inf. */
-    private final LongAdder[] buckets = new LongAdder[UPPER_BOUNDS_NANOS.length + 1];
+    /** Counters 0 to n - 1 for the bounds, n for +Inf. */
+    private static final int INFINITY = UPPER_BOUNDS_NANOS.length;
 
-    private final LongAdder sumNanos = new LongAdder();
+    private static final int SUM_NANOS = INFINITY + 1;
+
+    private final StripedLongs cells = new StripedLongs(SUM_NANOS + 1);
     private final TimeWindowMax max;
 
     LatencyHistogram(Clock clock) {
-        for (int i = 0; i < buckets.length; i++) {
-            buckets[i] = new LongAdder();
-        }
         this.max = new TimeWindowMax(clock, CONFIG);
     }
 
@@ -56,8 +55,8 @@ public final class LatencyHistogram {
         if (nanos < 0) {
             return;
         }
-        buckets[bucketIndex(nanos)].increment();
-        sumNanos.add(nanos);
+        cells.increment(bucketIndex(nanos));
+        cells.add(SUM_NANOS, nanos);
         max.record((double) nanos, TimeUnit.NANOSECONDS);
     }
 
@@ -69,15 +68,15 @@ public final class LatencyHistogram {
 
     /** The counts now, one per bucket (not cumulative), +Inf last. */
     long[] counts() {
-        long[] counts = new long[buckets.length];
+        long[] counts = new long[INFINITY + 1];
         for (int i = 0; i < counts.length; i++) {
-            counts[i] = buckets[i].sum();
+            counts[i] = cells.sum(i);
         }
         return counts;
     }
 
     double sumSeconds() {
-        return sumNanos.sum() / 1e9;
+        return cells.sum(SUM_NANOS) / 1e9;
     }
 
     /** The largest sample of the last two minutes or so, as Micrometer's timer reports it. */

@@ -1,35 +1,42 @@
 package dev.switchyard.metrics;
 
+import dev.switchyard.counter.StripedLongs;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.concurrent.atomic.AtomicInteger;
 
-/** Connections and bytes of one listener. Thread-safe: adders and an atomic, any loop. */
+/**
+ * Connections and bytes of one listener. Thread-safe, any loop: what changes per connection or
+ * per read and write is counted per loop and summed at scrape time; refusals are rare and
+ * plain Micrometer counters.
+ */
 public final class ListenerMeters {
 
-    private final AtomicInteger open = new AtomicInteger();
-    private final Counter accepted;
-    private final Counter received;
-    private final Counter sent;
+    private static final int ACCEPTED = 0;
+    private static final int OPEN = 1;
+    private static final int RECEIVED = 2;
+    private static final int SENT = 3;
+
+    private final StripedLongs counts = new StripedLongs(4);
     private final Counter refusedAtListenerLimit;
     private final Counter refusedAtIpLimit;
 
     ListenerMeters(MeterRegistry registry, String listener) {
-        accepted = Counter.builder("switchyard.listener.connections.accepted")
+        FunctionCounter.builder("switchyard.listener.connections.accepted", counts, c -> c.sum(ACCEPTED))
                 .description("Client connections accepted")
                 .tag("listener", listener)
                 .register(registry);
-        Gauge.builder("switchyard.listener.connections.open", open, AtomicInteger::get)
+        Gauge.builder("switchyard.listener.connections.open", counts, c -> c.sum(OPEN))
                 .description("Client connections open now")
                 .tag("listener", listener)
                 .register(registry);
-        received = Counter.builder("switchyard.listener.received")
+        FunctionCounter.builder("switchyard.listener.received", counts, c -> c.sum(RECEIVED))
                 .baseUnit("bytes")
                 .description("Bytes read from clients")
                 .tag("listener", listener)
                 .register(registry);
-        sent = Counter.builder("switchyard.listener.sent")
+        FunctionCounter.builder("switchyard.listener.sent", counts, c -> c.sum(SENT))
                 .baseUnit("bytes")
                 .description("Bytes written to clients")
                 .tag("listener", listener)
@@ -47,12 +54,12 @@ public final class ListenerMeters {
     }
 
     public void connectionOpened() {
-        accepted.increment();
-        open.incrementAndGet();
+        counts.increment(ACCEPTED);
+        counts.increment(OPEN);
     }
 
     public void connectionClosed() {
-        open.decrementAndGet();
+        counts.add(OPEN, -1);
     }
 
     /** A connection closed at accept: {@code limits.max-connections} was reached. */
@@ -66,10 +73,10 @@ public final class ListenerMeters {
     }
 
     public void received(int bytes) {
-        received.increment(bytes);
+        counts.add(RECEIVED, bytes);
     }
 
     public void sent(int bytes) {
-        sent.increment(bytes);
+        counts.add(SENT, bytes);
     }
 }

@@ -1,5 +1,6 @@
 package dev.switchyard.metrics;
 
+import dev.switchyard.counter.StripedLongs;
 import dev.switchyard.upstream.Transport;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -14,6 +15,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBufAllocatorMetric;
 import io.netty.util.internal.PlatformDependent;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
@@ -26,6 +30,8 @@ public final class Metrics implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final Map<String, ListenerMeters> listeners = new ConcurrentHashMap<>();
+    private final Map<List<String>, StripedLongs> responsesByServer = new ConcurrentHashMap<>();
     private final LatencyHistograms latencies =
             new LatencyHistograms(registry.config().clock());
     private final LatencyHistograms.Family requestDuration = latencies.family(
@@ -83,8 +89,27 @@ public final class Metrics implements AutoCloseable {
                 .register(registry);
     }
 
+    /** The meters of a listener, the same ones for its name across reloads. */
     public ListenerMeters listener(String name) {
-        return new ListenerMeters(registry, name);
+        return listeners.computeIfAbsent(name, n -> new ListenerMeters(registry, n));
+    }
+
+    /**
+     * A server's responses by status class, counter 0 for 1xx to 4 for 5xx, counted per loop
+     * and summed at scrape time; the same counters for the pool and server across reloads.
+     */
+    StripedLongs serverResponses(String pool, String server) {
+        return responsesByServer.computeIfAbsent(List.of(pool, server), key -> {
+            StripedLongs responses = new StripedLongs(5);
+            for (int i = 0; i < responses.counters(); i++) {
+                int statusClass = i;
+                FunctionCounter.builder("switchyard.requests", responses, r -> r.sum(statusClass))
+                        .description("Responses sent to clients, by the backend that served them and status class")
+                        .tags("pool", pool, "server", server, "status_class", (i + 1) + "xx")
+                        .register(registry);
+            }
+            return responses;
+        });
     }
 
     /**

@@ -1,8 +1,8 @@
 package dev.switchyard.metrics;
 
+import dev.switchyard.counter.StripedLongs;
 import dev.switchyard.upstream.HealthState;
 import dev.switchyard.upstream.Server;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,21 +15,15 @@ import io.micrometer.core.instrument.Tags;
  */
 final class ServerMeters {
 
-    /** Index 0 for 1xx … 4 for 5xx. */
-    private final Counter[] responsesByClass = new Counter[5];
+    /** Counter 0 for 1xx … 4 for 5xx. */
+    private final StripedLongs responsesByClass;
 
     private final LatencyHistogram upstreamTime;
 
     ServerMeters(Metrics metrics, String pool, Server server) {
         MeterRegistry registry = metrics.registry();
         Tags tags = Tags.of("pool", pool, "server", server.label());
-        for (int i = 0; i < responsesByClass.length; i++) {
-            responsesByClass[i] = Counter.builder("switchyard.requests")
-                    .description("Responses sent to clients, by the backend that served them and status class")
-                    .tags(tags)
-                    .tag("status_class", (i + 1) + "xx")
-                    .register(registry);
-        }
+        responsesByClass = metrics.serverResponses(pool, server.label());
         upstreamTime = metrics.upstreamDuration(pool, server.label());
         Gauge.builder("switchyard.server.in.flight", server, Server::inFlight)
                 .description("Requests in service on this server now")
@@ -64,8 +58,8 @@ final class ServerMeters {
 
     void response(int status, long upstreamNanos) {
         int index = status / 100 - 1;
-        if (index >= 0 && index < responsesByClass.length) {
-            responsesByClass[index].increment();
+        if (index >= 0 && index < responsesByClass.counters()) {
+            responsesByClass.increment(index);
         }
         if (upstreamNanos > 0) {
             upstreamTime.record(upstreamNanos);

@@ -1,7 +1,7 @@
 package dev.switchyard.upstream;
 
+import dev.switchyard.counter.StripedLongs;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
@@ -13,8 +13,8 @@ import java.util.function.LongSupplier;
  * tagged with the second it counts; a bucket from an older second is reset by whoever touches
  * it first. Two threads resetting the same bucket at the same instant may lose a count or two:
  * the budget is a guard against storms, not an exact meter, and stays allocation-free. The
- * request counts, bumped by every loop on every request, are adders, so the loops do not
- * write one cache line per request (bench/README.md, "Issue 5, twentieth round").
+ * request counts, bumped by every loop on every request, are kept per loop ({@link
+ * StripedLongs}), so the loops do not write one cache line per request.
  */
 public final class RetryBudget {
 
@@ -26,20 +26,19 @@ public final class RetryBudget {
     /** Per bucket, the second it counts. */
     private final AtomicLongArray seconds = new AtomicLongArray(WINDOW_SECONDS);
 
-    private final LongAdder[] requests = new LongAdder[WINDOW_SECONDS];
+    private final StripedLongs requests = new StripedLongs(WINDOW_SECONDS);
     private final AtomicLongArray retries = new AtomicLongArray(WINDOW_SECONDS);
 
     public RetryBudget(LongSupplier nanoClock) {
         this.nanoClock = nanoClock;
         for (int i = 0; i < WINDOW_SECONDS; i++) {
             seconds.set(i, Long.MIN_VALUE);
-            requests[i] = new LongAdder();
         }
     }
 
     /** One request entered the pool. */
     public void recordRequest() {
-        requests[current()].increment();
+        requests.increment(current());
     }
 
     /** Takes one retry from the budget if there is room; the retry is counted when it is taken. */
@@ -51,7 +50,7 @@ public final class RetryBudget {
         for (int i = 0; i < WINDOW_SECONDS; i++) {
             long tag = seconds.get(i);
             if (tag > second - WINDOW_SECONDS && tag <= second) {
-                requestsInWindow += requests[i].sum();
+                requestsInWindow += requests.sum(i);
                 retriesInWindow += retries.get(i);
             }
         }
@@ -74,7 +73,7 @@ public final class RetryBudget {
         int index = (int) Math.floorMod(second, WINDOW_SECONDS);
         long tag = seconds.get(index);
         if (tag != second && seconds.compareAndSet(index, tag, second)) {
-            requests[index].reset();
+            requests.reset(index);
             retries.set(index, 0);
         }
         return index;

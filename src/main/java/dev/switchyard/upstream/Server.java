@@ -1,6 +1,7 @@
 package dev.switchyard.upstream;
 
 import dev.switchyard.balance.Candidate;
+import dev.switchyard.counter.StripedLongs;
 import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
 import java.util.IdentityHashMap;
@@ -8,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One backend address of a pool, with its live counters and its idle keep-alive
@@ -29,9 +29,9 @@ public final class Server implements Candidate {
     private volatile boolean backup;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger openConnections = new AtomicInteger();
-    // An adder, not an atomic: every loop bumps it per exchange and only the admin endpoint
-    // reads it (bench/README.md, "Issue 5, twentieth round": what a shared counter costs two loops).
-    private final LongAdder requests = new LongAdder();
+    // Per loop, not one atomic: every loop bumps it per exchange and only the admin endpoint
+    // reads it (package dev.switchyard.counter says what a shared counter costs).
+    private final StripedLongs requests = new StripedLongs(1);
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong connectFailures = new AtomicLong();
     private final AtomicLong ejections = new AtomicLong();
@@ -114,7 +114,7 @@ public final class Server implements Candidate {
     }
 
     public long requests() {
-        return requests.sum();
+        return requests.sum(0);
     }
 
     public long failures() {
@@ -142,7 +142,7 @@ public final class Server implements Candidate {
     /** An exchange starts on this server. Pair with {@link #exchangeEnded()}. */
     public void exchangeStarted() {
         inFlight.incrementAndGet();
-        requests.increment();
+        requests.increment(0);
     }
 
     public void exchangeEnded() {

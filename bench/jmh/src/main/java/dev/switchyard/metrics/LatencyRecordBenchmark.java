@@ -24,7 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * whichever event loop serves it; with N loops, N threads record into a pool's series.
  *
  * <p>The samples cycle through 64 latencies between 0.5 and 2 ms, so they fall into a few
- * neighbouring buckets as a loaded pool's do.
+ * neighbouring buckets as a loaded pool's do. JMH's threads are not event loops, so each takes
+ * the stripe its thread id falls on (LoopThreads); two consecutive ids never share one.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
