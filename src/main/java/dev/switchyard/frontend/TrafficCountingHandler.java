@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * exactly what the socket writes, and gives the connection's {@link ConnectionLimiter}
  * counts back when it closes ({@code channelInactive} fires once per channel). It also enters
  * the connection in {@link ClientChannels} when it is added and takes it out at that close.
- * Shared by all connections of one listener: stateless itself, the meters are adders. Passes
+ * Shared by all connections of one listener: stateless itself, the meters count per loop. Passes
  * every message on untouched. Bytes read are counted by {@link ClientTimeoutHandler}, which
  * looks at every buffer read anyway: overriding {@code channelRead} here too would put one more
  * handler on the path of every read.

@@ -10,8 +10,8 @@ import java.util.IdentityHashMap;
 /**
  * What the proxy records per exchange, in one object (style.md rule 9). The pool and server
  * maps are filled before traffic starts and only read afterwards, so the data path does two
- * identity lookups and a few adder increments (no write two loops share: see
- * {@link LatencyHistogram}): no lock, no allocation.
+ * identity lookups and a few adds to the current loop's counters (counter.StripedLongs): no
+ * lock, no allocation, no cache line another loop writes.
  */
 public final class ProxyMetrics {
 
