@@ -39,6 +39,7 @@ final class Schema {
             List.of(
                     "threads",
                     "transport",
+                    "reuse-port",
                     "listeners",
                     "admin",
                     "access-log",
