@@ -47,11 +47,9 @@ public final class Switchyard implements AutoCloseable, AdminActions {
 
     private final Path configFile;
     private final Transport transport;
-    // As the file said at start: threads and transport shape the event loops, and reuse-port
-    // their listening sockets, which a reload keeps.
+    // As the file said at start: threads and transport shape the event loops, which a reload keeps.
     private final int threadsSetting;
     private final TransportChoice transportSetting;
-    private final boolean reusePortSetting;
     private final EventLoopGroup group;
     private final List<EventLoop> loops = new ArrayList<>();
     private final Metrics metrics = new Metrics();
@@ -66,7 +64,6 @@ public final class Switchyard implements AutoCloseable, AdminActions {
         this.configFile = configFile;
         this.threadsSetting = config.threads();
         this.transportSetting = config.transport();
-        this.reusePortSetting = config.reusePort();
         this.transport = transport(config.transport());
         // A proxy never blocks its loops, so one per core is enough (netty-notes §2).
         int threads =
@@ -128,7 +125,7 @@ public final class Switchyard implements AutoCloseable, AdminActions {
                     this,
                     config.admin().token());
         }
-        listeners = Listeners.bind(config, group, transport, reusePortSetting, snapshot::get, metrics);
+        listeners = Listeners.bind(config, group, transport, snapshot::get, metrics);
         log.info(
                 "switchyard started: {} event loop(s), {} pool(s)",
                 loops.size(),
@@ -214,21 +211,15 @@ public final class Switchyard implements AutoCloseable, AdminActions {
         return summary;
     }
 
-    /**
-     * Threads and transport shape the event loops, and reuse-port their listening sockets, which a
-     * reload keeps: say so, in the answer too.
-     */
+    /** Threads and transport shape the event loops, which a reload keeps: say so, in the answer too. */
     private String restartNote(SwitchyardConfig config) {
-        if (config.threads() == threadsSetting
-                && config.transport() == transportSetting
-                && config.reusePort() == reusePortSetting) {
+        if (config.threads() == threadsSetting && config.transport() == transportSetting) {
             return "";
         }
-        return "; threads = " + config.threads() + ", transport = "
+        return "; threads = " + config.threads() + " and transport = "
                 + config.transport().configName()
-                + " and reuse-port = " + config.reusePort()
                 + " take effect at the next restart (running: threads = " + threadsSetting + ", transport = "
-                + transportSetting.configName() + ", reuse-port = " + reusePortSetting + ")";
+                + transportSetting.configName() + ")";
     }
 
     private static void closeIdleConnectionsOfRemovedServers(RuntimeSnapshot previous, RuntimeSnapshot next) {

@@ -39,7 +39,6 @@ final class Schema {
             List.of(
                     "threads",
                     "transport",
-                    "reuse-port",
                     "listeners",
                     "admin",
                     "access-log",

@@ -12,8 +12,6 @@ import java.util.Objects;
  *
  * @param threads   event-loop threads; 0 means "one per core", which the caller decides
  * @param transport which socket I/O to use; the caller resolves {@code AUTO} and any fallback
- * @param reusePort whether each event loop binds its own socket on a listener's port, where the
- *                  transport can
  * @param listeners at least one, names and bound addresses unique
  * @param admin     the admin endpoint; null if the file has no {@code admin} block
  * @param accessLog the access log settings; never null, reference.conf supplies them when the
@@ -26,7 +24,6 @@ import java.util.Objects;
 public record SwitchyardConfig(
         int threads,
         TransportChoice transport,
-        boolean reusePort,
         List<ListenerConfig> listeners,
         AdminConfig admin,
         AccessLogConfig accessLog,

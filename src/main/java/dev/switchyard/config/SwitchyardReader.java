@@ -33,7 +33,6 @@ final class SwitchyardReader {
             threads = null;
         }
         TransportChoice transport = transport(switchyard);
-        Boolean reusePort = switchyard.bool("reuse-port", true);
         // Every valid listener bind by address, so that the admin bind is checked against them
         // even when another listener is invalid.
         Map<String, Node> bound = new HashMap<>();
@@ -65,7 +64,6 @@ final class SwitchyardReader {
         Limits limits = limits(switchyard.object("limits"));
         if (threads == null
                 || transport == null
-                || reusePort == null
                 || listeners == null
                 || !adminValid
                 || accessLog == null
@@ -75,8 +73,7 @@ final class SwitchyardReader {
                 || limits == null) {
             return null;
         }
-        return new SwitchyardConfig(
-                threads, transport, reusePort, listeners, admin, accessLog, routes, pools, timeouts, limits);
+        return new SwitchyardConfig(threads, transport, listeners, admin, accessLog, routes, pools, timeouts, limits);
     }
 
     private static TransportChoice transport(Node switchyard) {

@@ -9,11 +9,8 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannelRecvByteBufAllocator;
-import io.netty.channel.unix.UnixChannelOption;
-import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -21,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +51,6 @@ public final class Listeners implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final Transport transport;
-    private final boolean socketPerLoop;
     private final Supplier<RuntimeSnapshot> snapshots;
     private final Metrics metrics;
     private final ClientChannels clients = new ClientChannels();
@@ -64,22 +59,11 @@ public final class Listeners implements AutoCloseable {
     private final ConnectionLimiter connections = new ConnectionLimiter();
     private final RateLimiter rates = new RateLimiter(System::nanoTime);
 
-    /** One socket per event loop where the transport allows it, else one for all (see {@link #open}). */
-    private record Bound(ListenerConfig config, List<Channel> channels) {
-        void close() {
-            channels.forEach(c -> c.close().syncUninterruptibly());
-        }
-    }
+    private record Bound(ListenerConfig config, Channel channel) {}
 
-    private Listeners(
-            EventLoopGroup group,
-            Transport transport,
-            boolean reusePort,
-            Supplier<RuntimeSnapshot> snapshots,
-            Metrics metrics) {
+    private Listeners(EventLoopGroup group, Transport transport, Supplier<RuntimeSnapshot> snapshots, Metrics metrics) {
         this.group = group;
         this.transport = transport;
-        this.socketPerLoop = reusePort && transport.bindsPerLoop();
         this.snapshots = snapshots;
         this.metrics = metrics;
     }
@@ -89,11 +73,10 @@ public final class Listeners implements AutoCloseable {
             SwitchyardConfig config,
             EventLoopGroup group,
             Transport transport,
-            boolean reusePort,
             Supplier<RuntimeSnapshot> snapshots,
             Metrics metrics)
             throws InterruptedException {
-        Listeners listeners = new Listeners(group, transport, reusePort, snapshots, metrics);
+        Listeners listeners = new Listeners(group, transport, snapshots, metrics);
         try {
             for (ListenerConfig listener : config.listeners()) {
                 listeners.bound.put(listener.name(), new Bound(listener, listeners.open(listener)));
@@ -120,14 +103,14 @@ public final class Listeners implements AutoCloseable {
                 }
             }
         } catch (InterruptedException | RuntimeException e) {
-            added.values().forEach(Bound::close);
+            added.values().forEach(b -> b.channel().close());
             throw e;
         }
         List<String> wanted = new ArrayList<>();
         config.listeners().forEach(l -> wanted.add(l.name()));
         for (Map.Entry<String, Bound> entry : new ArrayList<>(bound.entrySet())) {
             if (!wanted.contains(entry.getKey()) || added.containsKey(entry.getKey())) {
-                entry.getValue().close();
+                entry.getValue().channel().close().syncUninterruptibly();
                 bound.remove(entry.getKey());
                 log.info(
                         "listener {} on {} closed",
@@ -138,62 +121,9 @@ public final class Listeners implements AutoCloseable {
         bound.putAll(added);
     }
 
-    /**
-     * Binds a listener. On epoll and io_uring, each event loop gets its own socket on the same
-     * port ({@code SO_REUSEPORT}, as nginx's {@code reuseport} and Envoy's listeners do):
-     * the kernel spreads new connections over the sockets, and each loop accepts and serves its
-     * own. With one socket, one loop accepted every connection, built its channel (four system
-     * calls in Netty's constructors) and handed it to another loop, which an eventfd write then
-     * woke for most connections: at N = 2 with a new connection per request, the accepting loop
-     * used 25 % more CPU than the other (bench/README.md, "twenty-first round").
-     */
-    private List<Channel> open(ListenerConfig listener) throws InterruptedException {
-        List<EventLoop> loops = new ArrayList<>();
-        if (socketPerLoop) {
-            for (EventExecutor loop : group) {
-                loops.add((EventLoop) loop);
-            }
-        }
-        FrontendSetupHandler setup = new FrontendSetupHandler(
-                snapshots,
-                metrics.listener(listener.name()),
-                clients,
-                connections,
-                connections.listener(listener.name()),
-                rates);
-        List<Channel> channels = new ArrayList<>();
-        try {
-            if (loops.size() < 2) {
-                channels.add(bind(
-                        bootstrap(group, setup),
-                        listener.bind().host(),
-                        listener.bind().port()));
-            } else {
-                int port = listener.bind().port();
-                for (EventLoop loop : loops) {
-                    ServerBootstrap perLoop = bootstrap(loop, setup).option(UnixChannelOption.SO_REUSEPORT, true);
-                    Channel channel = bind(perLoop, listener.bind().host(), port);
-                    // Port 0: the first socket's kernel-chosen port is the one the others join.
-                    port = ((InetSocketAddress) channel.localAddress()).getPort();
-                    channels.add(channel);
-                }
-            }
-        } catch (InterruptedException | RuntimeException e) {
-            channels.forEach(Channel::close);
-            throw e;
-        }
-        log.info(
-                "listener {} bound to {}{}",
-                listener.name(),
-                format((InetSocketAddress) channels.get(0).localAddress()),
-                channels.size() > 1 ? " (one socket per event loop: " + channels.size() + ")" : "");
-        return channels;
-    }
-
-    /** A loop as the group makes each accepted connection live on the loop that accepted it. */
-    private ServerBootstrap bootstrap(EventLoopGroup acceptAndServe, FrontendSetupHandler setup) {
-        return new ServerBootstrap()
-                .group(acceptAndServe)
+    private Channel open(ListenerConfig listener) throws InterruptedException {
+        Channel channel = new ServerBootstrap()
+                .group(group)
                 .channel(transport.serverChannelClass())
                 .option(ChannelOption.SO_BACKLOG, ACCEPT_BACKLOG)
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -208,11 +138,18 @@ public final class Listeners implements AutoCloseable {
                 // on at creation, and setting it again cost a setsockopt per connection.
                 .childOption(ChannelOption.ALLOCATOR, Transport.ALLOCATOR)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, Connector.WATER_MARK)
-                .childHandler(setup);
-    }
-
-    private static Channel bind(ServerBootstrap bootstrap, String host, int port) throws InterruptedException {
-        return bootstrap.bind(host, port).sync().channel();
+                .childHandler(new FrontendSetupHandler(
+                        snapshots,
+                        metrics.listener(listener.name()),
+                        clients,
+                        connections,
+                        connections.listener(listener.name()),
+                        rates))
+                .bind(listener.bind().host(), listener.bind().port())
+                .sync()
+                .channel();
+        log.info("listener {} bound to {}", listener.name(), format((InetSocketAddress) channel.localAddress()));
+        return channel;
     }
 
     /** The address a listener actually bound, with the real port when the config said 0. */
@@ -221,7 +158,7 @@ public final class Listeners implements AutoCloseable {
         if (listener == null) {
             throw new IllegalArgumentException("no listener named " + listenerName);
         }
-        return (InetSocketAddress) listener.channels().get(0).localAddress();
+        return (InetSocketAddress) listener.channel().localAddress();
     }
 
     /** Client connections open now, across listeners. */
@@ -234,12 +171,7 @@ public final class Listeners implements AutoCloseable {
      * has nothing in service; a busy one answers its request with {@code Connection: close}.
      */
     public void drainClients() {
-        forEachClient(client -> client.pipeline().fireUserEventTriggered(RequestHandler.DRAIN));
-    }
-
-    /** Runs {@code action} on every open client connection, on its loop; returns at once. */
-    void forEachClient(Consumer<Channel> action) {
-        clients.forEach(action);
+        clients.forEach(client -> client.pipeline().fireUserEventTriggered(RequestHandler.DRAIN));
     }
 
     /** Shutdown, last step: whatever is still open after the grace period. */
@@ -254,7 +186,9 @@ public final class Listeners implements AutoCloseable {
     /** Stops accepting. */
     @Override
     public void close() {
-        bound.values().forEach(Bound::close);
+        for (Bound listener : bound.values()) {
+            listener.channel().close().syncUninterruptibly();
+        }
     }
 
     private static String format(InetSocketAddress address) {

@@ -73,14 +73,6 @@ public record Transport(
         return detect();
     }
 
-    /**
-     * Whether listeners can bind one socket per event loop on the same port ({@code SO_REUSEPORT},
-     * Linux 3.9+). Netty's native transports expose the option; its NIO channels do not.
-     */
-    public boolean bindsPerLoop() {
-        return serverChannelClass != NioServerSocketChannel.class;
-    }
-
     public static Transport nio() {
         return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class);
     }

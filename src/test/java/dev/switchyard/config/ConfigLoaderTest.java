@@ -52,9 +52,6 @@ class ConfigLoaderTest {
         assertThat(config.transport())
                 .as("the proven transport unless io_uring is asked for")
                 .isEqualTo(TransportChoice.AUTO);
-        assertThat(config.reusePort())
-                .as("a socket per event loop, as HAProxy's and Envoy's listeners")
-                .isTrue();
         assertThat(config.timeouts())
                 .as("reference.conf timeouts")
                 .isEqualTo(new Timeouts(
@@ -90,7 +87,6 @@ class ConfigLoaderTest {
                 switchyard {
                   threads = 4
                   transport = io_uring
-                  reuse-port = off
                   listeners = [ { name = a, bind = "0.0.0.0:8080" }, { name = b, bind = "[::1]:8081" } ]
                   routes = [ { host = "API.example", path-prefix = "/v1/", pool = api }, { pool = web } ]
                   pools {
@@ -104,9 +100,6 @@ class ConfigLoaderTest {
 
         assertThat(config.threads()).as("threads as given").isEqualTo(4);
         assertThat(config.transport()).as("transport as given").isEqualTo(TransportChoice.IO_URING);
-        assertThat(config.reusePort())
-                .as("reuse-port as given, in HOCON's on/off spelling")
-                .isFalse();
         assertThat(config.listeners())
                 .as("listeners in file order, IPv6 bind unbracketed")
                 .containsExactly(
@@ -293,16 +286,6 @@ class ConfigLoaderTest {
                         "iouring",
                         "switchyard.transport: unknown transport \"iouring\"; did you mean io_uring? (valid: auto,"
                                 + " epoll, io_uring, nio)"));
-    }
-
-    @Test
-    void refusesAReusePortThatIsNotABoolean() throws IOException {
-        String hocon = MINIMAL.replace("pools {", "reuse-port = sometimes\n  pools {");
-
-        assertThat(errorsOf(hocon))
-                .as("not read as false, which would change how connections reach the loops")
-                .containsExactly(at(
-                        hocon, "sometimes", "switchyard.reuse-port: expected true or false, got string \"sometimes\""));
     }
 
     // ---- types, durations, sizes ----

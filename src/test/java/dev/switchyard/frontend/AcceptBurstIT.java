@@ -47,7 +47,7 @@ class AcceptBurstIT {
         Metrics metrics = new Metrics();
         RuntimeSnapshot snapshot = RuntimeSnapshot.build(
                 config, List.of(loop), new Connector(transport, Duration.ofSeconds(1), 8192), metrics, null);
-        Listeners listeners = Listeners.bind(config, group, transport, config.reusePort(), () -> snapshot, metrics);
+        Listeners listeners = Listeners.bind(config, group, transport, () -> snapshot, metrics);
         List<Socket> sockets = new ArrayList<>();
         // Every turn of the loop costs TURN of wall-clock time, as a loop serving heavy traffic
         // does: one accept per turn would need BURST * TURN = 4 s for the burst.
