@@ -6,7 +6,6 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -46,8 +45,10 @@ public record Transport(
     public static Transport detect() {
         if (Epoll.isAvailable()) {
             log.info("transport: epoll");
+            // Listeners accept Switchyard's own client channel; upstream connections, long-lived
+            // and pooled, stay on Netty's.
             return new Transport(
-                    "epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class, EpollSocketChannel.class);
+                    "epoll", EpollIoHandler.newFactory(), ListenerEpollChannel.class, EpollSocketChannel.class);
         }
         log.info("transport: nio (epoll unavailable: {})", String.valueOf(Epoll.unavailabilityCause()));
         return nio();
