@@ -41,7 +41,8 @@ public final class Connector {
      */
     public ChannelFuture connect(Server server, EventLoop loop) {
         LoopConnections home = server.connections(loop);
-        return new Bootstrap()
+        return transport
+                .upstreamOptions(new Bootstrap())
                 .group(loop)
                 .channel(transport.channelClass())
                 // Reads happen on demand only: the exchange reads the backend while the client

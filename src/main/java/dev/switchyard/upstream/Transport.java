@@ -1,5 +1,6 @@
 package dev.switchyard.upstream;
 
+import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.IoHandlerFactory;
@@ -19,7 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The socket transport, chosen once at start: native epoll where it loads, NIO elsewhere, or
- * io_uring when the config asks for it and the host allows it.
+ * io_uring when the config asks for it and the host allows it. On io_uring, upstream connections
+ * receive from a small buffer ring per event loop where the kernel has one
+ * ({@link UpstreamReceiveRing}).
  * Listeners and upstream connections use the same one, so an upstream channel can live on
  * the event loop of the client channel that asked for it. Immutable.
  */
@@ -27,7 +30,8 @@ public record Transport(
         String name,
         IoHandlerFactory ioHandlerFactory,
         Class<? extends ServerChannel> serverChannelClass,
-        Class<? extends Channel> channelClass) {
+        Class<? extends Channel> channelClass,
+        boolean upstreamReceiveRing) {
 
     private static final Logger log = LoggerFactory.getLogger(Transport.class);
 
@@ -48,7 +52,7 @@ public record Transport(
             // Listeners accept Switchyard's own client channel; upstream connections, long-lived
             // and pooled, stay on Netty's.
             return new Transport(
-                    "epoll", EpollIoHandler.newFactory(), ListenerEpollChannel.class, EpollSocketChannel.class);
+                    "epoll", EpollIoHandler.newFactory(), ListenerEpollChannel.class, EpollSocketChannel.class, false);
         }
         log.info("transport: nio (epoll unavailable: {})", String.valueOf(Epoll.unavailabilityCause()));
         return nio();
@@ -60,13 +64,18 @@ public record Transport(
      * epoll, which serves the same traffic at more CPU per request, rather than not at all.
      */
     public static Transport ioUringOrDetect() {
+        UpstreamReceiveRing.preferSingleShotReceives();
         if (IoUring.isAvailable()) {
-            log.info("transport: io_uring");
+            boolean ring = UpstreamReceiveRing.supported();
+            log.info(
+                    "transport: io_uring{}",
+                    ring ? "" : " (no incremental buffer rings: upstream receives bring their own buffers)");
             return new Transport(
                     "io_uring",
-                    IoUringIoHandler.newFactory(),
+                    ring ? UpstreamReceiveRing.ioHandlerFactory() : IoUringIoHandler.newFactory(),
                     IoUringServerSocketChannel.class,
-                    IoUringSocketChannel.class);
+                    IoUringSocketChannel.class,
+                    ring);
         }
         log.warn(
                 "transport io_uring asked for but unavailable on this host ({}); falling back",
@@ -75,6 +84,12 @@ public record Transport(
     }
 
     public static Transport nio() {
-        return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class);
+        return new Transport(
+                "nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class, false);
+    }
+
+    /** The options this transport adds to an upstream connection's: on io_uring, its receive ring. */
+    Bootstrap upstreamOptions(Bootstrap bootstrap) {
+        return upstreamReceiveRing ? UpstreamReceiveRing.use(bootstrap) : bootstrap;
     }
 }

@@ -10,6 +10,10 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.uring.IoUring;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +42,40 @@ class TransportIT {
                             IoUring.isAvailable() ? "it does" : IoUring.unavailabilityCause())
                     .isEqualTo(IoUring.isAvailable() ? "io_uring" : NATIVE_OR_NIO);
             assertServes(proxy);
+        }
+    }
+
+    /**
+     * More large answers at once than one loop's upstream receive ring holds (16 buffers of
+     * 64 KiB on io_uring), with small ones between them sharing its buffers: every body arrives
+     * whole, whether the kernel ran out of ring buffers or not.
+     */
+    @Test
+    void manyAnswersAtOnceArriveWholeOnIoUring() throws Exception {
+        try (TestBackend backend = TestBackend.start("s1");
+                ProxyFixture proxy = ProxyFixture.inFrontOf("transport = io_uring\nthreads = 1", backend)) {
+            int size = 300_000;
+            List<CompletableFuture<HttpResponse<byte[]>>> downloads = new ArrayList<>();
+            List<CompletableFuture<HttpResponse<String>>> small = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                downloads.add(proxy.client()
+                        .sendAsync(
+                                HttpRequest.newBuilder(proxy.uri("/download?bytes=" + (size + i)))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofByteArray()));
+                small.add(proxy.client()
+                        .sendAsync(
+                                HttpRequest.newBuilder(proxy.uri("/plain-" + i)).build(),
+                                HttpResponse.BodyHandlers.ofString()));
+            }
+            for (int i = 0; i < downloads.size(); i++) {
+                HttpResponse<byte[]> download = downloads.get(i).get(30, TimeUnit.SECONDS);
+                assertThat(download.statusCode()).as("download %d", i).isEqualTo(200);
+                assertThat(download.body()).as("download %d", i).isEqualTo(TestBackend.downloadBytes(size + i));
+                HttpResponse<String> plain = small.get(i).get(30, TimeUnit.SECONDS);
+                assertThat(plain.statusCode()).as("small %d", i).isEqualTo(200);
+                assertThat(plain.body()).as("small %d", i).isEqualTo("s1\n");
+            }
         }
     }
 
