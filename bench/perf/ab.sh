@@ -12,6 +12,7 @@
 # Per run: req/s, p50, p99, the CPU µs per request of the proxy (utime + stime from /proc), of the
 # backend's workers and of the whole machine, and the share of the machine's CPU left idle.
 # Prints the runs as TSV on stdout, then the medians and the paired per-round ratios on stderr.
+# SY_TRANSPORT (auto) is both jars' `transport` key, as in run.sh.
 # BASE_JAVA_OPTS and NEW_JAVA_OPTS go to bin/switchyard as SWITCHYARD_JAVA_OPTS, after its
 # defaults, so an A/B can also be of JVM flags.
 # Loopback only; PORT_BASE (19480: backend, +1 base, +2 new, +3 haproxy); stops itself after
@@ -26,7 +27,7 @@ fi
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 ROUNDS=${ROUNDS:-5}; N=${N:-1}; LOADS=${LOADS:-ka64-small ka64-browser}
-DURATION=${DURATION:-6}; PREWARM=${PREWARM:-8}; PORT_BASE=${PORT_BASE:-19480}
+SY_TRANSPORT=${SY_TRANSPORT:-auto}; DURATION=${DURATION:-6}; PREWARM=${PREWARM:-8}; PORT_BASE=${PORT_BASE:-19480}
 export PATH="$PATH:/usr/sbin"
 for t in wrk nginx haproxy python3; do command -v "$t" >/dev/null || { echo "missing $t" >&2; exit 2; }; done
 
@@ -53,7 +54,7 @@ SMALL=$(printf 'x%.0s' $(seq 1 100))
 head -c 65536 /dev/zero | tr '\0' 'y' >"$WORK/large.bin"
 mkdir -p "$WORK/tmp-b"; chmod 755 "$WORK"; chmod 644 "$WORK/large.bin"
 fill() { sed -e "s|@WORK@|$WORK|g" -e "s|@BACKEND_PORT@|$BACKEND|g" -e "s|@N@|$2|g" -e "s|@PORT@|$3|g" \
-             -e "s|@SMALL@|$SMALL|g" -e "s|@EXTRA@||g" -e "s|@TRANSPORT@|auto|g" "$1"; }
+             -e "s|@SMALL@|$SMALL|g" -e "s|@EXTRA@||g" -e "s|@TRANSPORT@|$SY_TRANSPORT|g" "$1"; }
 fill "$HERE/backend.nginx.conf.in" 2 "$BACKEND" >"$WORK/backend.conf"
 nginx -p "$WORK/" -e "$WORK/backend-error.log" -c "$WORK/backend.conf" >/dev/null 2>&1 & PIDS+=($!)
 declare -A PID=()
