@@ -78,7 +78,8 @@ public final class Switchyard implements AutoCloseable, AdminActions {
     /** Read at start only: every channel of a loop must belong to its transport. */
     private static Transport transport(TransportChoice choice) {
         return switch (choice) {
-            case AUTO, EPOLL -> Transport.detect();
+            case AUTO -> Transport.auto();
+            case EPOLL -> Transport.detect();
             case IO_URING -> Transport.ioUringOrDetect();
             case NIO -> Transport.nio();
         };

@@ -8,10 +8,14 @@ import java.util.List;
  * (a kernel or a seccomp profile may refuse io_uring), so the caller resolves it at start.
  */
 public enum TransportChoice {
-    /** Native epoll where it loads, else Java NIO: the proven default. */
+    /**
+     * io_uring where the host allows it and the kernel has incremental buffer rings (Linux 6.12
+     * and later), else {@link #EPOLL}: the default.
+     */
     AUTO("auto"),
+    /** Native epoll where it loads, else Java NIO. */
     EPOLL("epoll"),
-    /** Linux io_uring: fewer system calls per request; falls back to {@link #AUTO} where the host refuses it. */
+    /** Linux io_uring even without incremental buffer rings; {@link #EPOLL} where the host refuses it. */
     IO_URING("io_uring"),
     NIO("nio");
 

@@ -19,8 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The socket transport, chosen once at start: native epoll where it loads, NIO elsewhere, or
- * io_uring when the config asks for it and the host allows it. On io_uring, upstream connections
+ * The socket transport, chosen once at start: io_uring where the host allows it with incremental
+ * buffer rings, else native epoll where it loads, else NIO. On io_uring, upstream connections
  * receive from a small buffer ring per event loop where the kernel has one
  * ({@link UpstreamReceiveRing}).
  * Listeners and upstream connections use the same one, so an upstream channel can live on
@@ -45,7 +45,10 @@ public record Transport(
      */
     public static final PooledByteBufAllocator ALLOCATOR = PooledByteBufAllocator.DEFAULT;
 
-    /** Epoll if available (netty-all ships the linux-x86_64/aarch_64 natives), else NIO; says why. */
+    /**
+     * Epoll if available (netty-all ships the linux-x86_64/aarch_64 natives), else NIO; says why.
+     * What {@code transport = epoll} asks for.
+     */
     public static Transport detect() {
         if (Epoll.isAvailable()) {
             log.info("transport: epoll");
@@ -59,28 +62,55 @@ public record Transport(
     }
 
     /**
-     * io_uring if this host allows it, else {@link #detect()}. Docker's default seccomp profile,
-     * an older kernel or {@code kernel.io_uring_disabled} refuse it; the proxy then runs on
-     * epoll, which serves the same traffic at more CPU per request, rather than not at all.
+     * The default ({@code transport = auto}): io_uring where the host allows it and its kernel
+     * has incremental buffer rings (Linux 6.12 and later), else {@link #detect()}. On this
+     * project's benchmark io_uring served 1.2 to 1.6 times HAProxy's keep-alive requests at half
+     * to three quarters of its CPU per request, where epoll served 0.9 to 1.5 times at up to 1.1
+     * times the CPU (bench/README.md, "Issue 5, twenty-fourth round"); without the ring it held
+     * more memory than the 200 MB goal allows. Docker's default seccomp profile, older kernels and
+     * {@code kernel.io_uring_disabled} refuse it, so the fallback is an ordinary outcome: logged
+     * at info, with the reason.
+     */
+    public static Transport auto() {
+        UpstreamReceiveRing.preferSingleShotReceives();
+        if (IoUring.isAvailable() && UpstreamReceiveRing.supported()) {
+            return ioUring(true);
+        }
+        log.info(
+                "io_uring not used ({})",
+                IoUring.isAvailable()
+                        ? "this kernel has no incremental buffer rings"
+                        : String.valueOf(IoUring.unavailabilityCause()));
+        return detect();
+    }
+
+    /**
+     * io_uring if this host allows it, with or without the upstream ring, else {@link #detect()}.
+     * Docker's default seccomp profile, an older kernel or {@code kernel.io_uring_disabled} refuse
+     * it; the proxy then runs on epoll, which serves the same traffic at more CPU per request,
+     * rather than not at all.
      */
     public static Transport ioUringOrDetect() {
         UpstreamReceiveRing.preferSingleShotReceives();
         if (IoUring.isAvailable()) {
-            boolean ring = UpstreamReceiveRing.supported();
-            log.info(
-                    "transport: io_uring{}",
-                    ring ? "" : " (no incremental buffer rings: upstream receives bring their own buffers)");
-            return new Transport(
-                    "io_uring",
-                    ring ? UpstreamReceiveRing.ioHandlerFactory() : IoUringIoHandler.newFactory(),
-                    IoUringServerSocketChannel.class,
-                    IoUringSocketChannel.class,
-                    ring);
+            return ioUring(UpstreamReceiveRing.supported());
         }
         log.warn(
                 "transport io_uring asked for but unavailable on this host ({}); falling back",
                 String.valueOf(IoUring.unavailabilityCause()));
         return detect();
+    }
+
+    private static Transport ioUring(boolean ring) {
+        log.info(
+                "transport: io_uring{}",
+                ring ? "" : " (no incremental buffer rings: upstream receives bring their own buffers)");
+        return new Transport(
+                "io_uring",
+                ring ? UpstreamReceiveRing.ioHandlerFactory() : IoUringIoHandler.newFactory(),
+                IoUringServerSocketChannel.class,
+                IoUringSocketChannel.class,
+                ring);
     }
 
     public static Transport nio() {

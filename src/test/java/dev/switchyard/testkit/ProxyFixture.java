@@ -27,8 +27,9 @@ public final class ProxyFixture implements AutoCloseable {
     }
 
     /**
-     * Failsafe's second run sets this property to {@code io_uring}, so every fixture's proxy runs
-     * the same integration tests on that transport too (pom.xml, execution {@code it-io_uring}).
+     * Failsafe's second run sets this property to {@code epoll}, so every fixture's proxy runs
+     * the same integration tests on that transport too, where the first ran the default, io_uring
+     * on hosts that allow it (pom.xml, execution {@code it-epoll}).
      */
     public static final String TRANSPORT_PROPERTY = "switchyard.test.transport";
 

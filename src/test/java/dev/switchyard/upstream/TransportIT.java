@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The {@code transport} key picks what runs, and each choice carries traffic. The full data-path
- * suite runs on io_uring in failsafe's {@code it-io_uring} execution; this class checks the
- * choice itself, so it stays out of that run (its property would override every choice here).
+ * suite runs on the default and again on epoll in failsafe's {@code it-epoll} execution; this
+ * class checks the choice itself, so it stays out of that run (its property would override every
+ * choice here).
  */
 class TransportIT {
 
@@ -80,9 +81,23 @@ class TransportIT {
     }
 
     @Test
-    void runsEpollByDefaultOnLinux() throws Exception {
+    void runsIoUringByDefaultWhereTheKernelHasIncrementalRingsAndEpollOtherwise() throws Exception {
+        boolean ioUring = IoUring.isAvailable() && IoUring.isRegisterBufferRingIncSupported();
         try (TestBackend backend = TestBackend.start("s1");
                 ProxyFixture proxy = ProxyFixture.inFrontOf("", backend)) {
+            assertThat(proxy.switchyard().transportName())
+                    .as(
+                            "io_uring where this host allows it with incremental buffer rings (%s)",
+                            IoUring.isAvailable() ? "allowed" : IoUring.unavailabilityCause())
+                    .isEqualTo(ioUring ? "io_uring" : NATIVE_OR_NIO);
+            assertServes(proxy);
+        }
+    }
+
+    @Test
+    void runsEpollWhenAsked() throws Exception {
+        try (TestBackend backend = TestBackend.start("s1");
+                ProxyFixture proxy = ProxyFixture.inFrontOf("transport = epoll", backend)) {
             assertThat(proxy.switchyard().transportName()).isEqualTo(NATIVE_OR_NIO);
             assertServes(proxy);
         }

@@ -38,6 +38,18 @@ class TransportTest {
     }
 
     @Test
+    void theDefaultIsIoUringOnlyWithTheRing() {
+        Transport transport = Transport.auto();
+
+        if (IoUring.isAvailable() && IoUring.isRegisterBufferRingIncSupported()) {
+            assertThat(transport.name()).isEqualTo("io_uring");
+            assertThat(transport.upstreamReceiveRing()).isTrue();
+        } else {
+            assertThat(transport.name()).isIn("epoll", "nio");
+        }
+    }
+
+    @Test
     void epollAndNioUpstreamsGetNoRing() {
         for (Transport transport : new Transport[] {Transport.detect(), Transport.nio()}) {
             assertThat(transport.upstreamReceiveRing()).as(transport.name()).isFalse();
