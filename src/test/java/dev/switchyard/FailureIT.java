@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchyard.testkit.ProxyFixture;
 import dev.switchyard.testkit.RawHttp;
+import dev.switchyard.testkit.RefusingPort;
 import dev.switchyard.testkit.TestBackend;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -31,16 +32,10 @@ class FailureIT {
                 }""".formatted(retries, servers, extra);
     }
 
-    /** A port nothing listens on: bound once, then released. */
-    private static String deadAddress() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return "127.0.0.1:" + socket.getLocalPort();
-        }
-    }
-
     @Test
     void answers502WhenTheOnlyServerRefusesConnections() throws Exception {
-        try (ProxyFixture proxy = ProxyFixture.start(pool(1, "", deadAddress()))) {
+        try (RefusingPort dead = new RefusingPort();
+                ProxyFixture proxy = ProxyFixture.start(pool(1, "", dead.address()))) {
             try (RawHttp client = proxy.raw()) {
                 client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
                 RawHttp.Response response = client.read();
@@ -57,7 +52,8 @@ class FailureIT {
     @Test
     void retriesAConnectFailureOnAnotherServerForAnyMethod() throws Exception {
         try (TestBackend live = TestBackend.start("live");
-                ProxyFixture proxy = ProxyFixture.start(pool(1, "", deadAddress(), live.address()))) {
+                RefusingPort dead = new RefusingPort();
+                ProxyFixture proxy = ProxyFixture.start(pool(1, "", dead.address(), live.address()))) {
             try (RawHttp client = proxy.raw()) {
                 for (int i = 0; i < 6; i++) {
                     String method = i % 2 == 0 ? "GET" : "POST";

@@ -2,6 +2,7 @@ package dev.switchyard.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchyard.testkit.RefusingPort;
 import dev.switchyard.upstream.HealthState;
 import dev.switchyard.upstream.Server;
 import dev.switchyard.upstream.Transport;
@@ -148,14 +149,12 @@ class HttpProbeTest {
 
     @Test
     void failsWhenNothingListens() throws Exception {
-        int port;
-        try (ScriptedBackend closed = ScriptedBackend.silent()) {
-            port = closed.port();
+        try (RefusingPort refusing = new RefusingPort()) {
+            ProbeResult result = probe(null, List.of())
+                    .check(server(refusing.port()), LOOP)
+                    .toCompletableFuture()
+                    .get(5, TimeUnit.SECONDS);
+            assertThat(result).isEqualTo(ProbeResult.fail("connection refused"));
         }
-        ProbeResult result = probe(null, List.of())
-                .check(server(port), LOOP)
-                .toCompletableFuture()
-                .get(5, TimeUnit.SECONDS);
-        assertThat(result).isEqualTo(ProbeResult.fail("connection refused"));
     }
 }

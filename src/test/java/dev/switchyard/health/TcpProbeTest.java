@@ -2,6 +2,7 @@ package dev.switchyard.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchyard.testkit.RefusingPort;
 import dev.switchyard.upstream.Transport;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -39,10 +40,8 @@ class TcpProbeTest {
 
     @Test
     void failsWhenNothingListens() throws Exception {
-        int port;
-        try (ScriptedBackend closed = ScriptedBackend.silent()) {
-            port = closed.port();
+        try (RefusingPort refusing = new RefusingPort()) {
+            assertThat(check(refusing.port())).isEqualTo(ProbeResult.fail("connection refused"));
         }
-        assertThat(check(port)).isEqualTo(ProbeResult.fail("connection refused"));
     }
 }
